@@ -1,0 +1,134 @@
+"""The derivation report behind ``dynverify derive``: map, Jacobian, fixed points, stability.
+
+Builds one plain dictionary from a loss (everything as SymPy strings) and renders it as text,
+LaTeX or JSON, so the same content drops into a terminal, a paper or a script.
+"""
+
+from __future__ import annotations
+
+import json
+
+import sympy as sp
+
+from theory.gd import edge_of_stability, gd_map
+
+__all__ = ["FORMATS", "derive_report", "render"]
+
+FORMATS = ("text", "latex", "json")
+
+
+def _stability_entry(F, where) -> dict:
+    try:
+        stab = F.linear_stability(where)
+    except NotImplementedError as exc:
+        return {"eigenvalues": None, "neutral": None, "condition": f"not available: {exc}"}
+    cond = stab.condition
+    return {
+        "eigenvalues": [str(e) for e in stab.eigenvalues],
+        "eigenvalues_latex": [sp.latex(e) for e in stab.eigenvalues],
+        "neutral": len(stab.neutral),
+        "condition": str(cond),
+        "condition_latex": sp.latex(cond),
+    }
+
+
+def derive_report(loss: str, params: str, step: str = "mu", constants: str | None = None) -> dict:
+    """Derive the GD map of ``loss`` and everything ``dynverify derive`` prints.
+
+    Examples
+    --------
+    >>> r = derive_report("(a*b - 1)**2/2", "a b", "mu")
+    >>> r["map"]
+    ['a - b*mu*(a*b - 1)', '-a*mu*(a*b - 1) + b']
+    >>> [f["equations"] for f in r["families"]], r["families"][0]["stability"]["condition"]
+    ([['a*b - 1']], '(mu*(a**2 + b**2) > 0) & (mu*(a**2 + b**2) < 2)')
+    >>> r["families"][0]["edge_of_stability"]
+    'mu*(a**2 + b**2) < 2'
+    """
+    F = gd_map(loss, params, step, constants)
+    fp = F.fixed_points()
+    eos = {str(e.family.equations): e for e in edge_of_stability(F)}
+    jac = F.jacobian().applyfunc(sp.factor)
+    report = {
+        "loss": str(F.loss),
+        "loss_latex": sp.latex(F.loss),
+        "state": [s.name for s in F.state],
+        "params": [p.name for p in F.params],
+        "step": F.step.name,
+        "map": [str(u) for u in F.update],
+        "map_latex": [sp.latex(u) for u in F.update],
+        "jacobian": [[str(e) for e in row] for row in jac.tolist()],
+        "jacobian_latex": sp.latex(jac),
+        "points": [],
+        "families": [],
+    }
+    for point in fp.points:
+        entry = {"point": {s.name: str(v) for s, v in point.items()}}
+        entry["stability"] = _stability_entry(F, point)
+        report["points"].append(entry)
+    for fam in fp.families:
+        entry = {
+            "equations": [str(e) for e in fam.equations],
+            "parametrisation": {s.name: str(v) for s, v in (fam.parametrisation or {}).items()},
+            "stability": _stability_entry(F, fam),
+        }
+        e = eos.get(str(fam.equations))
+        if e is not None:
+            entry["sharpness"] = str(e.sharpness)
+            entry["edge_of_stability"] = str(e.condition)
+        report["families"].append(entry)
+    return report
+
+
+def render(report: dict, fmt: str = "text") -> str:
+    """Render a :func:`derive_report` dict as ``text``, ``latex`` or ``json``."""
+    if fmt == "json":
+        return json.dumps(report, indent=2, sort_keys=True)
+    if fmt == "latex":
+        return _render_latex(report)
+    if fmt != "text":
+        raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    state = ", ".join(report["state"])
+    lines = [f"loss      L({state}) = {report['loss']}",
+             f"GD map    step {report['step']}, parameters {', '.join(report['params'])}"]
+    for s, u in zip(report["state"], report["map"], strict=True):
+        lines.append(f"  {s}' = {u}")
+    lines.append("Jacobian")
+    lines += [f"  [{', '.join(row)}]" for row in report["jacobian"]]
+    lines.append("fixed points")
+    for p in report["points"]:
+        where = ", ".join(f"{k} = {v}" for k, v in p["point"].items())
+        st = p["stability"]
+        lines.append(f"  point ({where}): eigenvalues {', '.join(st['eigenvalues'] or ['?'])}; "
+                     f"stable iff {st['condition']}")
+    for f in report["families"]:
+        par = ", ".join(f"{k} = {v}" for k, v in f["parametrisation"].items())
+        st = f["stability"]
+        lines.append(f"  family {', '.join(e + ' = 0' for e in f['equations'])}"
+                     + (f" ({par})" if par else ""))
+        lines.append(f"    eigenvalues {', '.join(st['eigenvalues'] or ['?'])} "
+                     f"({st['neutral']} neutral along the family); stable iff {st['condition']}")
+        if "sharpness" in f:
+            lines.append(f"    sharpness {f['sharpness']}; edge of stability "
+                         f"{f['edge_of_stability']}")
+    return "\n".join(lines)
+
+
+def _render_latex(report: dict) -> str:
+    rows = [rf"  {s}' &= {u} \\" for s, u in zip(report["state"], report["map_latex"],
+                                                    strict=True)]
+    out = [r"\begin{align*}", *rows, r"\end{align*}",
+           rf"Jacobian: $J = {report['jacobian_latex']}$.", ""]
+    for p in report["points"]:
+        st = p["stability"]
+        where = ", ".join(f"{k} = {v}" for k, v in p["point"].items())
+        out.append(rf"Fixed point ${where}$: eigenvalues "
+                   rf"${', '.join(st.get('eigenvalues_latex') or [])}$; stable iff "
+                   rf"${st.get('condition_latex', st['condition'])}$.")
+    for f in report["families"]:
+        st = f["stability"]
+        eqs = ", ".join(sp.latex(sp.sympify(e)) + " = 0" for e in f["equations"])
+        out.append(rf"Family ${eqs}$: eigenvalues "
+                   rf"${', '.join(st.get('eigenvalues_latex') or [])}$; stable iff "
+                   rf"${st.get('condition_latex', st['condition'])}$.")
+    return "\n".join(out)

@@ -1,0 +1,165 @@
+"""Symbolic evidence: identities decided by exact arithmetic.
+
+An identity ``lhs == rhs`` is *proved* when the difference reduces to zero exactly (polynomial
+expansion or cancellation over the rationals, optionally modulo the equations of a variety such as
+``a*b - 1 = 0``, then SymPy's exact simplifiers for algebraic and trigonometric terms). It is
+*refuted* only by an exact witness: a rational point at which the difference is a non-zero
+algebraic number (certified with its minimal polynomial). Floating-point numbers in the input are
+refused, since they cannot carry a proof.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+import sympy as sp
+
+from proofs_check.claim import Evidence, EvidenceResult
+
+__all__ = ["Identity", "identity"]
+
+
+def _as_list(obj) -> list[sp.Expr]:
+    if isinstance(obj, sp.MatrixBase):
+        return list(obj)
+    if isinstance(obj, list | tuple):
+        return [sp.sympify(o) for o in obj]
+    return [sp.sympify(obj)]
+
+
+def _is_zero(diff: sp.Expr, modulo: Sequence[sp.Expr], gens: Sequence[sp.Symbol]) -> tuple[bool, str]:
+    """Decide ``diff == 0`` exactly; return (True, method) on success, (False, '') otherwise."""
+    num = sp.numer(sp.together(sp.expand(diff)))
+    if sp.expand(num) == 0:
+        return True, "exact expansion over Q"
+    if modulo:
+        from theory.maps import reduce_modulo
+
+        if reduce_modulo(num, modulo, gens) == 0:
+            return True, "exact reduction modulo a Groebner basis"
+    for simplifier, name in ((sp.radsimp, "radsimp"), (lambda e: sp.expand_trig(sp.expand(e)),
+                                                        "trigonometric expansion"),
+                             (sp.simplify, "simplify")):
+        if sp.expand(simplifier(diff)) == 0:
+            return True, f"exact {name}"
+    if not diff.free_symbols:
+        x = sp.Symbol("_x")
+        try:
+            if sp.minimal_polynomial(diff, x) == x:
+                return True, "minimal polynomial of an algebraic number"
+        except (NotImplementedError, ValueError):
+            pass
+    return False, ""
+
+
+def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None):
+    """An exact point where ``diff`` is a certified non-zero number, or None."""
+    rng = random.Random(seed)
+    x = sp.Symbol("_x")
+    for _ in range(60):
+        point = {s: sp.Rational(rng.randint(-40, 40), rng.randint(1, 12)) for s in symbols}
+        for s in symbols:  # respect sign assumptions of the symbols
+            if s.is_positive and point[s] <= 0:
+                point[s] = abs(point[s]) + sp.Rational(1, 7)
+            if s.is_nonnegative and point[s] < 0:
+                point[s] = -point[s]
+        if assume is not None and not assume(point):
+            continue
+        try:
+            value = sp.simplify(diff.xreplace(point))
+        except ZeroDivisionError:
+            continue
+        if value.has(sp.zoo, sp.nan, sp.oo) or value.free_symbols:
+            continue
+        if value.is_Rational:
+            if value != 0:
+                return point, value
+            continue
+        try:
+            if value.is_real is not False and sp.minimal_polynomial(value, x) != x:
+                return point, value
+        except (NotImplementedError, ValueError):
+            continue
+    return None
+
+
+class Identity(Evidence):
+    """Exact identity ``lhs == rhs`` (scalars, tuples or matrices, compared entry by entry)."""
+
+    kind = "symbolic"
+
+    def __init__(self, lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "",
+                 assume=None, point_filter=None):
+        self.lhs = _as_list(lhs)
+        self.rhs = _as_list(rhs) if not (rhs == 0 and len(self.lhs) > 1) else [0] * len(self.lhs)
+        if len(self.lhs) != len(self.rhs):
+            raise ValueError(f"identity: {len(self.lhs)} left entries vs {len(self.rhs)} right")
+        self.modulo = tuple(sp.sympify(m) for m in modulo)
+        self.description = description or "exact identity"
+        self.point_filter = point_filter
+        for expr in (*self.lhs, *self.rhs, *self.modulo):
+            if sp.sympify(expr).has(sp.Float):
+                raise ValueError(f"identity: {expr} contains a float; exact input is required")
+
+    def run(self, budget: str, seed: int) -> EvidenceResult:
+        methods = []
+        for i, (left, right) in enumerate(zip(self.lhs, self.rhs, strict=True)):
+            diff = sp.sympify(left) - sp.sympify(right)
+            symbols = sorted(diff.free_symbols, key=lambda s: s.name)
+            gens = sorted(set().union(*(m.free_symbols for m in self.modulo)),
+                          key=lambda s: s.name) if self.modulo else []
+            zero, method = _is_zero(diff, self.modulo, gens)
+            if zero:
+                methods.append(method)
+                continue
+            if self.modulo:  # a witness must lie on the variety: no cheap way, say so
+                return EvidenceResult(self.kind, "inconclusive", self.description,
+                                      value=str(sp.factor(diff)), claimed="0",
+                                      details={"entry": i, "residual": str(sp.factor(diff))},
+                                      seed=seed)
+            witness = _witness(diff, symbols, seed, self.point_filter)
+            if witness is None:
+                return EvidenceResult(self.kind, "inconclusive", self.description,
+                                      value=str(diff), claimed="0",
+                                      details={"entry": i, "residual": str(diff)}, seed=seed)
+            point, value = witness
+            cx = {s.name: str(v) for s, v in point.items()}
+            call = ", ".join(f"{k}=sp.Rational('{v}')" for k, v in cx.items())
+            return EvidenceResult(
+                self.kind, "refuted", f"{self.description}: exact witness",
+                value=str(value), claimed="0", margin=-abs(float(sp.N(value, 30))),
+                counterexample=cx,
+                rerun=None,
+                details={"entry": i, "residual_at_witness": str(value), "lhs": str(left),
+                         "rhs": str(right), "substitute": call},
+                seed=seed,
+            )
+        unique = sorted(set(methods))
+        return EvidenceResult(self.kind, "proved", f"{self.description} ({'; '.join(unique)})",
+                              value="0", claimed="0", margin=0.0,
+                              details={"entries": len(self.lhs)}, seed=seed)
+
+
+def identity(lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "",
+             point_filter=None) -> Identity:
+    """Evidence that ``lhs == rhs`` identically (see :class:`Identity`).
+
+    ``modulo`` lists polynomials that vanish where the identity is claimed (a family of fixed
+    points, an invariant curve); ``point_filter(point) -> bool`` restricts where refutation
+    witnesses are sought (e.g. inside a domain where a denominator is non-zero).
+
+    Examples
+    --------
+    >>> a, b = sp.symbols("a b")
+    >>> identity((a + b)**2, a**2 + 2*a*b + b**2).run("quick", 0).status
+    'proved'
+    >>> r = identity((a + b)**2, a**2 + 3*a*b + b**2).run("quick", 0)
+    >>> r.status, sorted(r.counterexample)
+    ('refuted', ['a', 'b'])
+    >>> identity(a**2*b**2, 1, modulo=[a*b - 1]).run("quick", 0).status
+    'proved'
+    """
+    return Identity(lhs, rhs, modulo=modulo, description=description, point_filter=point_filter)
+
+
