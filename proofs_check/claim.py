@@ -26,9 +26,9 @@ from typing import Any, ClassVar
 __all__ = [
     "BUDGETS",
     "STATUSES",
+    "CheckResult",
     "Claim",
     "ClaimError",
-    "CheckResult",
     "Evidence",
     "EvidenceResult",
     "check",

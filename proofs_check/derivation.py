@@ -89,8 +89,10 @@ def render(report: dict, fmt: str = "text") -> str:
     if fmt != "text":
         raise ValueError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     state = ", ".join(report["state"])
+    others = [p for p in report["params"] if p != report["step"]]
     lines = [f"loss      L({state}) = {report['loss']}",
-             f"GD map    step {report['step']}, parameters {', '.join(report['params'])}"]
+             f"GD map    step {report['step']}"
+             + (f", constants {', '.join(others)}" if others else "")]
     for s, u in zip(report["state"], report["map"], strict=True):
         lines.append(f"  {s}' = {u}")
     lines.append("Jacobian")

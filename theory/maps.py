@@ -10,7 +10,7 @@ neutral rather than unstable.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -54,8 +54,8 @@ def reduce_modulo(expr: sp.Expr, equations: Sequence[sp.Expr], gens: Sequence[sp
 class Family:
     """A positive-dimensional set of fixed points.
 
-    ``equations`` define it implicitly (all vanish on it); ``parametrisation`` maps each state symbol
-    to an expression in the ``free`` symbols when one is known (``None`` otherwise).
+    ``equations`` define it implicitly (all vanish on it); ``parametrisation`` maps each state
+    symbol to an expression in the ``free`` symbols when one is known (``None`` otherwise).
     """
 
     equations: tuple[sp.Expr, ...]
@@ -124,7 +124,13 @@ def _positive(expr: sp.Expr) -> sp.Basic:
         return sp.false
     const, rest = sp.expand(expr).as_coeff_Add()
     if const != 0 and rest != 0:
-        return sp.StrictLessThan(sp.factor(-rest), const)
+        scale, term = sp.simplify(-rest).as_coeff_Mul()
+        if scale < 0:  # c + |s|*term > 0  ->  -term < c/|s|
+            return sp.StrictGreaterThan(sp.factor(term), const / scale)
+        return sp.StrictLessThan(sp.factor(term), const / scale)
+    scale, term = expr.as_coeff_Mul()
+    if scale > 0:
+        return sp.StrictGreaterThan(term, 0)
     return sp.StrictGreaterThan(expr, 0)
 
 

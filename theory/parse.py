@@ -132,7 +132,7 @@ def parse_expression(text: str, symbols: dict[str, sp.Symbol], what: str = "expr
 
 def parse_loss(loss: str, params: str | Iterable[str], step: str | None = None,
                constants: str | Iterable[str] | None = None):
-    """Parse a loss written by a user; return ``(expr, param_symbols, step_symbol, constant_symbols)``.
+    """Parse a user's loss; return ``(expr, param_symbols, step_symbol, constant_symbols)``.
 
     ``params`` are the trained variables (real symbols), ``step`` the step size (a positive
     symbol, or ``None`` for gradient flow), ``constants`` any other real symbols the loss uses.

@@ -62,7 +62,10 @@ class Sample:
 
 
 class Sweep(Evidence):
-    """Evaluate ``margin(points) -> array`` on a :class:`Sample`; the claim holds where margin >= -tol."""
+    """Evaluate ``margin(**points) -> array`` on a :class:`Sample`.
+
+    The claim holds at a point where its margin is ``>= -tol``.
+    """
 
     kind = "numeric"
 
@@ -159,7 +162,8 @@ def estimate(compute, claimed: float, *, tol: float, rel: bool = False,
 
     Examples
     --------
-    >>> estimate(lambda budget, seed: math.log(3.0000001), math.log(3), tol=1e-6).run("quick", 0).status
+    >>> e = estimate(lambda budget, seed: math.log(3.0000001), math.log(3), tol=1e-6)
+    >>> e.run("quick", 0).status
     'verified'
     >>> estimate(lambda budget, seed: 1.1, 1.0, tol=1e-3).run("quick", 0).status
     'refuted'

@@ -28,7 +28,8 @@ def _as_list(obj) -> list[sp.Expr]:
     return [sp.sympify(obj)]
 
 
-def _is_zero(diff: sp.Expr, modulo: Sequence[sp.Expr], gens: Sequence[sp.Symbol]) -> tuple[bool, str]:
+def _is_zero(diff: sp.Expr, modulo: Sequence[sp.Expr],
+             gens: Sequence[sp.Symbol]) -> tuple[bool, str]:
     """Decide ``diff == 0`` exactly; return (True, method) on success, (False, '') otherwise."""
     num = sp.numer(sp.together(sp.expand(diff)))
     if sp.expand(num) == 0:
