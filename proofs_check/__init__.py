@@ -20,14 +20,23 @@ from proofs_check.claim import (
     EvidenceResult,
     check,
 )
+from proofs_check.registry import Catalogue, RegistryError, discover, load_claims
+from proofs_check.tables import Table, render, verdict_table
 
 __all__ = [
     "STATUSES",
+    "Catalogue",
     "CheckResult",
     "Claim",
     "ClaimError",
     "Evidence",
     "EvidenceResult",
+    "RegistryError",
+    "Table",
     "check",
+    "discover",
     "evidence",
+    "load_claims",
+    "render",
+    "verdict_table",
 ]

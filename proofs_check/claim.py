@@ -17,6 +17,7 @@ Honesty is enforced here, not left to each piece of evidence: only evidence whos
 from __future__ import annotations
 
 import math
+import shlex
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
@@ -46,11 +47,18 @@ class ClaimError(ValueError):
 
 
 def to_jsonable(value: Any) -> Any:
-    """Convert numbers, arrays and SymPy objects into plain JSON values (finite floats or str)."""
+    """Convert numbers, arrays and SymPy objects into plain JSON values (finite floats or str).
+
+    Examples
+    --------
+    >>> import numpy as np, sympy as sp
+    >>> to_jsonable({"x": np.float64(0.5), "n": np.arange(2), "e": sp.sqrt(2), "bad": float("inf")})
+    {'x': 0.5, 'n': [0, 1], 'e': 'sqrt(2)', 'bad': 'inf'}
+    """
     if value is None or isinstance(value, bool | str | int):
         return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, float):  # also numpy.float64, a float subclass
+        return float(value) if math.isfinite(value) else repr(float(value))
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -95,6 +103,14 @@ class EvidenceResult:
     seed: int | None = None
 
     def to_dict(self) -> dict:
+        """The result as plain JSON values.
+
+        Examples
+        --------
+        >>> r = EvidenceResult("numeric", "verified", "sweep", margin=0.5, sample_size=3)
+        >>> r.to_dict()["margin"]
+        0.5
+        """
         return to_jsonable(asdict(self))
 
 
@@ -197,6 +213,17 @@ class CheckResult:
         return self.status in ("proved", "verified")
 
     def to_dict(self, timing: bool = False) -> dict:
+        """The verdict as plain JSON values; ``timing=True`` adds ``timing_s`` (not reproducible).
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> from proofs_check import evidence as ev
+        >>> x = sp.Symbol("x")
+        >>> d = check(Claim(id="d.x", statement="x = x", evidence=[ev.identity(x, x)])).to_dict()
+        >>> d["status"], "timing_s" in d
+        ('proved', False)
+        """
         out = {
             "id": self.claim_id,
             "status": self.status,
@@ -233,13 +260,30 @@ def _run_one(evidence: Evidence, budget: str, seed: int) -> EvidenceResult:
     return result
 
 
-def check(claim: Claim, budget: str = "quick", seed: int = 0) -> CheckResult:
+def check(claim: Claim, budget: str = "quick", seed: int = 0, *,
+          origin: str | None = None) -> CheckResult:
     """Run a claim's evidence and combine it into one verdict.
 
     Evidence runs in order. A refutation ends the check (``refuted``); so does a proof
     (``proved``) — weaker evidence after a proof adds nothing. Otherwise the claim is
     ``verified`` if some evidence verified it and none errored, ``error`` if evidence could not be
-    run, else ``inconclusive``.
+    run, else ``inconclusive``. Evidence whose kind cannot prove (``numeric``, ``property``) is
+    capped at ``verified`` whatever it reports.
+
+    ``origin`` is the user's file the claim came from (``my_claims.py``); it goes into the
+    ``rerun`` command of a refutation, which is otherwise
+    ``dynverify check ID --seed S --budget B``.
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from proofs_check import evidence as ev
+    >>> x = sp.Symbol("x")
+    >>> bad = Claim(id="demo.bad", statement="(x+1)^2 = x^2 + 1",
+    ...             evidence=[ev.identity((x + 1)**2, x**2 + 1)])
+    >>> r = check(bad, seed=3, origin="mine.py")
+    >>> r.status, r.rerun
+    ('refuted', 'dynverify check mine.py demo.bad --seed 3 --budget quick')
     """
     if budget not in BUDGETS:
         raise ClaimError(f"budget {budget!r} is not one of {', '.join(BUDGETS)}")
@@ -264,7 +308,8 @@ def check(claim: Claim, budget: str = "quick", seed: int = 0) -> CheckResult:
     message = decisive.details.get("error", "") if status == "error" else decisive.method
     rerun = decisive.rerun
     if status == "refuted" and rerun is None:
-        rerun = f"dynverify check {claim.id} --seed {seed} --budget {budget}"
+        target = f"{shlex.quote(str(origin))} " if origin else ""
+        rerun = f"dynverify check {target}{shlex.quote(claim.id)} --seed {seed} --budget {budget}"
     return CheckResult(
         claim_id=claim.id,
         status=status,

@@ -1,17 +1,37 @@
 """The ``dynverify`` command line.
 
-Exit codes: 0 every claim holds (or the command succeeded), 1 a claim is refuted or errored,
-2 bad input (one line on stderr naming it, nothing on stdout, no file half-written).
+Exit codes: 0 every claim holds (or the command succeeded), 1 a claim is refuted, errored or
+inconclusive (unless ``--allow-inconclusive``), or a catalogue module is broken, 2 bad input (one
+line on stderr naming it, nothing on stdout, no file half-written).
+
+Standard output carries only the answer (verdict table, listing, table, written path) and is
+deterministic for a given seed; progress, timings and warnings go to standard error.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
+import os
 import sys
+import time
+from pathlib import Path
 
 from theory.parse import ExpressionError
 
 __all__ = ["UsageError", "main"]
+
+EPILOG_CHECK = """\
+claims: IDS select catalogue claims; --model M all claims of a model; FILE.py the claims a user's
+file defines (IDS then select among them); nothing: the whole catalogue.
+
+exit status: 0 when every claim is proved or verified; 1 when any claim is refuted, errors, or is
+inconclusive (an undecided claim does not hold; pass --allow-inconclusive to accept it), or a
+catalogue module fails to import; 2 for bad input (unknown id or model, missing file, a file with
+no claims, an unwritable output, a seed that is not a non-negative integer).
+
+--json OUT and --report DIR are byte-identical for the same claims, budget and seed (timings are
+printed on stderr only)."""
 
 
 class UsageError(Exception):
@@ -19,8 +39,132 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)  # '--d 5' must not mean '--digits 5'
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # argparse prints usage + message; we want one line and exit 2
         raise UsageError(message)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _stdout(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _warn(text: str) -> None:
+    print(f"dynverify: {text}", file=sys.stderr)
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(str(text).strip(), 10)
+    except ValueError:
+        raise UsageError(f"seed {text!r} is not an integer") from None
+    if value < 0:
+        raise UsageError(f"seed {text!r} must be a non-negative integer")
+    return value
+
+
+def _options(extras: list[str], what: str) -> dict[str, str]:
+    """``['--d', '5', '--kappa=0.69']`` -> ``{'d': '5', 'kappa': '0.69'}``."""
+    out: dict[str, str] = {}
+    i = 0
+    while i < len(extras):
+        token = extras[i]
+        if not token.startswith("--") or len(token) <= 2:
+            raise UsageError(f"{what}: unexpected argument {token!r} (options are --KEY VALUE)")
+        key, eq, value = token[2:].partition("=")
+        if not eq:
+            if i + 1 >= len(extras):
+                raise UsageError(f"{what}: option --{key} needs a value")
+            value = extras[i + 1]
+            i += 1
+        name = key.replace("-", "_")
+        if not name.isidentifier():
+            raise UsageError(f"{what}: {token!r} is not a valid option name")
+        if name in out:
+            raise UsageError(f"{what}: option --{key} given twice")
+        out[name] = value
+        i += 1
+    return out
+
+
+def _call_with_options(fn, kwargs: dict, fixed: dict, what: str):
+    """Call ``fn(**fixed, **kwargs)``: unknown options and ValueError are usage errors."""
+    try:
+        inspect.signature(fn).bind(**fixed, **kwargs)
+    except TypeError:
+        params = [p for p in inspect.signature(fn).parameters if p not in fixed]
+        unknown = [k for k in kwargs if k not in params]
+        known = ", ".join(f"--{p}" for p in params if p not in ("args", "kwargs")) or "none"
+        bad = f"unknown option --{unknown[0]}" if unknown else "bad options"
+        raise UsageError(f"{what}: {bad} (options: {known})") from None
+    except ValueError:  # builtins without a signature: just call
+        pass
+    try:
+        return fn(**fixed, **kwargs)
+    except ValueError as exc:
+        raise UsageError(f"{what}: {' '.join(str(exc).split())}") from None
+
+
+def _output_file(path: str | None, what: str) -> Path | None:
+    if path is None:
+        return None
+    from proofs_check.report import check_output_file
+
+    try:
+        return check_output_file(path, what)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _catalogue(args):
+    if getattr(args, "_catalogue", None) is None:
+        from proofs_check.registry import discover
+
+        args._catalogue = discover()
+    return args._catalogue
+
+
+def _sources(args, targets: list[str]):
+    """(catalogue, ids, from_files) for the positional targets."""
+    from proofs_check.registry import Catalogue, RegistryError, load_file
+
+    files = [t for t in targets if t.endswith(".py")]
+    ids = [t for t in targets if not t.endswith(".py")]
+    if not files:
+        return _catalogue(args), ids, False
+    merged = Catalogue()
+    try:
+        for f in files:
+            cat = load_file(f)
+            for claim_id, claim in cat.claims.items():
+                if claim_id in merged.claims:
+                    raise UsageError(f"claim id {claim_id!r} is defined in both "
+                                     f"{merged.origin[claim_id]!r} and {f!r}")
+                merged.claims[claim_id] = claim
+                merged.origin[claim_id] = f
+                merged.models[claim_id] = cat.models[claim_id]
+            for store, origin, items in ((merged.tables, merged.table_origin, cat.tables),
+                                         (merged.plots, merged.plot_origin, cat.plots)):
+                for name, fn in items.items():
+                    store.setdefault(name, fn)
+                    origin.setdefault(name, f)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    return merged, ids, True
+
+
+def _report_broken(catalogue) -> int:
+    for module, error in catalogue.errors.items():
+        _warn(f"error: catalogue module {module}: {error}")
+    return 1 if catalogue.errors else 0
+
+
+# --------------------------------------------------------------------------- commands
 
 
 def _cmd_derive(args) -> int:
@@ -31,7 +175,233 @@ def _cmd_derive(args) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _first_line(fn) -> str:
+    doc = inspect.getdoc(fn) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+def _cmd_list(args) -> int:
+    from proofs_check.registry import RegistryError
+    from proofs_check.tables import Table, render
+
+    catalogue, ids, _ = _sources(args, args.targets)
+    if ids:
+        raise UsageError(f"list takes claim files (FILE.py), not ids: {ids[0]!r}")
+    if args.tables or args.plots:
+        rows = []
+        for kind, store, origin in (("table", catalogue.tables, catalogue.table_origin),
+                                    ("plot", catalogue.plots, catalogue.plot_origin)):
+            if (kind == "table" and args.tables) or (kind == "plot" and args.plots):
+                rows += [[name, kind, origin[name], _first_line(store[name])]
+                         for name in sorted(store)]
+        table = Table("available", "Tables and plots.", ["name", "kind", "module", "description"],
+                      rows)
+    else:
+        try:
+            claims = catalogue.select(model=args.model)
+        except RegistryError as exc:
+            raise UsageError(str(exc)) from None
+        rows = [[c.id, catalogue.models[c.id], ", ".join(c.kinds), c.source or ""]
+                for c in claims]
+        table = Table("claims", f"{len(rows)} claim(s).", ["id", "model", "evidence", "source"],
+                      rows)
+    _stdout(render(table, "md"))
+    return _report_broken(catalogue)
+
+
+def _progress(total: int, enabled: bool):
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True,
+                    disable=not (enabled and console.is_terminal))
+
+
+def _extras_for(catalogue, results, budget: str, seed: int):
+    """Tables and figures of the catalogue modules whose claims were checked (for --report)."""
+    modules = {catalogue.origin[r.claim_id] for r in results if r.claim_id in catalogue.origin}
+    tables: dict = {}
+    figures: dict = {}
+    for name in sorted(catalogue.tables):
+        if catalogue.table_origin[name] in modules:
+            try:
+                tables[name] = catalogue.tables[name]()
+            except Exception as exc:
+                tables[name] = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    for name in sorted(catalogue.plots):
+        if catalogue.plot_origin[name] in modules:
+            try:
+                fig = catalogue.plots[name](budget=budget, seed=seed)
+                figures[name] = fig[0] if isinstance(fig, tuple) else fig
+            except Exception as exc:
+                figures[name] = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+    return tables, figures
+
+
+def _cmd_check(args) -> int:
+    from proofs_check.claim import CheckResult, check
+    from proofs_check.registry import RegistryError
+    from proofs_check.report import check_output_dir, results_json, write_atomic, write_report
+    from proofs_check.tables import render, verdict_table
+
+    seed = _seed(args.seed)
+    json_path = _output_file(args.json, "JSON file")
+    if args.report is not None:
+        try:
+            check_output_dir(args.report)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    catalogue, ids, from_files = _sources(args, args.targets)
+    try:
+        claims = catalogue.select(ids, model=args.model)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    broken = [] if (from_files or ids or args.model) else sorted(catalogue.errors)
+    if not claims and not broken:
+        raise UsageError("no claims to check" + (f" for model {args.model!r}" if args.model
+                                                  else " (the catalogue is empty)"))
+    for module in sorted(catalogue.errors):
+        _warn(f"warning: catalogue module {module}: {catalogue.errors[module]}")
+    start = time.perf_counter()
+    results: list[CheckResult] = []
+    with _progress(len(claims), not args.no_progress) as progress:
+        task = progress.add_task("checking", total=len(claims))
+        for claim in claims:
+            progress.update(task, description=claim.id)
+            origin = catalogue.origin[claim.id] if from_files else None
+            results.append(check(claim, args.budget, seed, origin=origin))
+            progress.advance(task)
+    for module in broken:
+        results.append(CheckResult(claim_id=module, status="error",
+                                   statement="catalogue module could not be loaded", source="",
+                                   model="", budget=args.budget, seed=seed, evidence=[],
+                                   message=catalogue.errors[module]))
+    _stdout(render(verdict_table(results), "md"))
+    if json_path is not None:
+        write_atomic(json_path, results_json(results, budget=args.budget, seed=seed))
+    if args.report is not None:
+        tables, figures = ({}, {}) if args.no_extras else _extras_for(catalogue, results,
+                                                                      args.budget, seed)
+        write_report(args.report, results, budget=args.budget, seed=seed, tables=tables,
+                     figures=figures)
+    counts = {s: sum(r.status == s for r in results) for s in
+              ("proved", "verified", "refuted", "inconclusive", "error")}
+    _warn(", ".join(f"{n} {s}" for s, n in counts.items() if n)
+          + f" in {time.perf_counter() - start:.1f} s (budget {args.budget}, seed {seed})")
+    for r in results:
+        if r.status == "refuted" and r.rerun:
+            _warn(f"{r.claim_id} refuted; rerun: {r.rerun}")
+    accepted = {"proved", "verified"} | ({"inconclusive"} if args.allow_inconclusive else set())
+    return 0 if all(r.status in accepted for r in results) else 1
+
+
+def _lookup(store: dict, name: str, kind: str, catalogue) -> object:
+    if name in store:
+        return store[name]
+    known = ", ".join(sorted(store)) or "none"
+    broken = f"; modules that failed to load: {', '.join(catalogue.errors)}" \
+        if catalogue.errors else ""
+    raise UsageError(f"unknown {kind} {name!r} (available: {known}){broken}")
+
+
+def _cmd_table(args, extras: list[str]) -> int:
+    from proofs_check.report import write_atomic
+    from proofs_check.tables import Table, render
+
+    if args.digits is not None and not 1 <= args.digits <= 17:
+        raise UsageError(f"--digits {args.digits} must be an integer from 1 to 17")
+    out = _output_file(args.output, "table file")
+    options = _options(extras, f"table {args.name}")
+    catalogue = _catalogue(args)
+    fn = _lookup(catalogue.tables, args.name, "table", catalogue)
+    table = _call_with_options(fn, options, {}, f"table {args.name}")
+    if not isinstance(table, Table):
+        _warn(f"error: table {args.name}: the function returned {type(table).__name__}, "
+              "not a Table")
+        return 1
+    text = render(table, args.format, args.digits)
+    if out is None:
+        _stdout(text)
+    else:
+        write_atomic(out, text)
+        _stdout(str(out))
+    return 0
+
+
+def _cmd_sweep(args) -> int:
+    from proofs_check.sweep_command import run_sweep_command
+
+    try:
+        return run_sweep_command(args)
+    except ValueError as exc:  # SweepError and bad expressions are bad input
+        raise UsageError(" ".join(str(exc).split())) from None
+
+
+def _sweep_figure(extras: list[str]):
+    """``dynverify plot sweep STORE [--x NAME] [--y NAME]``: the phase diagram of a store."""
+    if not extras or extras[0].startswith("--"):
+        raise UsageError("plot sweep: give the sweep's STORE folder")
+    store, options = extras[0], _options(extras[1:], "plot sweep")
+    unknown = sorted(set(options) - {"x", "y"})
+    if unknown:
+        raise UsageError(f"plot sweep: unknown option --{unknown[0]} (options: --x, --y)")
+    if not Path(store).is_dir():
+        raise UsageError(f"plot sweep: store {store!r} does not exist")
+    from proofs_check.sweep_command import plot_sweep
+
+    return lambda: plot_sweep(store, x=options.get("x"), y=options.get("y"))
+
+
+def _cmd_plot(args, extras: list[str]) -> int:
+    from matplotlib.figure import Figure
+
+    from proofs_check.plots import check_figure_path, save_figure
+
+    seed = _seed(args.seed)
+    catalogue = _catalogue(args)
+    if args.name == "sweep" and "sweep" not in catalogue.plots:
+        draw = _sweep_figure(extras)
+    else:
+        options = _options(extras, f"plot {args.name}")
+        fn = _lookup(catalogue.plots, args.name, "plot", catalogue)
+
+        def draw():
+            return _call_with_options(fn, options, {"budget": args.budget, "seed": seed},
+                                      f"plot {args.name}")
+    try:
+        out = check_figure_path(args.output or f"{args.name}.png")
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        fig = draw()
+    except ValueError as exc:
+        raise UsageError(f"plot {args.name}: {' '.join(str(exc).split())}") from None
+    fig = fig[0] if isinstance(fig, tuple) else fig
+    if not isinstance(fig, Figure):
+        _warn(f"error: plot {args.name}: the function returned {type(fig).__name__}, "
+              "not a matplotlib Figure")
+        return 1
+    save_figure(fig, out)
+    _stdout(str(out))
+    return 0
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
+    """The argument parser of ``dynverify`` (derive, list, check, table, plot, sweep).
+
+    ``sweep=True`` adds the options of ``dynverify sweep`` (importing the sweep machinery, which
+    other commands do not need).
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["check", "--model", "two-factor", "--seed", "3"]).seed
+    '3'
+    """
     parser = _Parser(prog="dynverify", description="Check claims about training dynamics.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -42,13 +412,82 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--constants", default=None, help="other symbols the loss uses")
     p.add_argument("--format", choices=["text", "latex", "json"], default="text")
     p.set_defaults(func=_cmd_derive)
+
+    p = sub.add_parser("list", help="list claims (or --tables, --plots) of the catalogue")
+    p.add_argument("targets", nargs="*", metavar="FILE.py",
+                   help="list the claims of these files instead of the catalogue")
+    p.add_argument("--model", default=None, help="only the claims of this model")
+    p.add_argument("--tables", action="store_true", help="list the tables instead of claims")
+    p.add_argument("--plots", action="store_true", help="list the plots instead of claims")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("check", help="check claims and print their verdicts",
+                       epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("targets", nargs="*", metavar="IDS|FILE.py",
+                   help="claim ids and/or user claim files (default: the whole catalogue)")
+    p.add_argument("--model", default=None, help="only the claims of this model")
+    p.add_argument("--budget", choices=["quick", "full"], default="quick",
+                   help="quick (CI, default) or full (the sample sizes a paper would quote)")
+    p.add_argument("--seed", default="0", help="seed of every random draw (default 0)")
+    p.add_argument("--json", default=None, metavar="OUT", help="write the results as JSON")
+    p.add_argument("--report", default=None, metavar="DIR",
+                   help="write a self-contained report folder (index.md, results.json, ...)")
+    p.add_argument("--no-extras", action="store_true",
+                   help="with --report: leave out the catalogue's tables and figures")
+    p.add_argument("--allow-inconclusive", action="store_true",
+                   help="exit 0 even if some claims are inconclusive")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("table", help="print a bound table (md, tex, csv or json)",
+                       epilog="Other options --KEY VALUE are passed to the table as strings.")
+    p.add_argument("name", help="table name (see `dynverify list --tables`)")
+    p.add_argument("--format", choices=["md", "tex", "csv", "json"], default="md")
+    p.add_argument("--digits", type=int, default=None,
+                   help="significant digits (default 6 for md/tex, full for csv/json)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE")
+    p.set_defaults(func=_cmd_table, extras=True)
+
+    p = sub.add_parser("plot", help="draw a figure to PNG or PDF",
+                       epilog="Other options --KEY VALUE are passed to the plot as strings.")
+    p.add_argument("name", help="plot name (see `dynverify list --plots`)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE.png|FILE.pdf",
+                   help="output file (default NAME.png)")
+    p.add_argument("--budget", choices=["quick", "full"], default="quick")
+    p.add_argument("--seed", default="0", help="seed of every random draw (default 0)")
+    p.set_defaults(func=_cmd_plot, extras=True)
+
+    p = sub.add_parser("sweep", help="run a chunked, resumable sweep (in-process or on Dask)",
+                       add_help=sweep)
+    if sweep:
+        from proofs_check.sweep_command import add_sweep_arguments
+
+        add_sweep_arguments(p)
+    p.set_defaults(func=_cmd_sweep)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``dynverify`` console script; returns the exit code."""
+def main(argv: list[str] | None = None, *, catalogue=None) -> int:
+    """Entry point of the ``dynverify`` console script; returns the exit code.
+
+    ``catalogue`` replaces the discovered catalogue (a :class:`proofs_check.registry.Catalogue`;
+    tests use it).
+
+    Examples
+    --------
+    >>> main(["check", "--seed", "x"])
+    2
+    """
+    os.environ.setdefault("MPLBACKEND", "Agg")  # headless, whatever pyplot a catalogue uses
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser(sweep=bool(argv) and argv[0] == "sweep")
+        args, extras = parser.parse_known_args(argv)
+        args._catalogue = catalogue
+        if getattr(args, "extras", False):
+            return args.func(args, extras)
+        if extras:
+            raise UsageError(f"unrecognized arguments: {' '.join(extras)}")
         return args.func(args)
     except (UsageError, ExpressionError) as exc:
         print(f"dynverify: error: {exc}", file=sys.stderr)

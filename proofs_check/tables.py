@@ -1,15 +1,41 @@
 """Bound tables: one :class:`Table` object, rendered as Markdown, LaTeX (booktabs), CSV or JSON.
 
 Catalogue modules build tables (``TABLES = {"name": function}`` in ``proofs_check/claims/*.py``);
-this module only knows how to lay them out.
+this module only lays them out. Every renderer is deterministic: the same table gives the same
+bytes.
+
+Conventions for cells: numbers (``int``, ``float``, NumPy or SymPy numbers) are formatted to
+``digits`` significant digits (Markdown and LaTeX default to 6; CSV and JSON keep full precision
+unless ``digits`` is given); ``None`` is an empty cell; anything else is text. In LaTeX, text is
+escaped except for ``$...$`` segments, which are kept as math, so a cell may read
+``"$\\sqrt{5} - 1$"``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import math
+import numbers
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Table"]
+__all__ = [
+    "FORMATS",
+    "Table",
+    "render",
+    "to_csv",
+    "to_json",
+    "to_latex",
+    "to_markdown",
+    "verdict_table",
+]
+
+FORMATS = ("md", "tex", "csv", "json")
+DEFAULT_DIGITS = 6
 
 
 @dataclass
@@ -18,6 +44,20 @@ class Table:
 
     ``columns`` are header strings; ``rows`` lists of cells (numbers, strings or None);
     ``caption`` one sentence; ``notes`` lines printed under the table (methods, seeds, sizes).
+
+    Examples
+    --------
+    >>> t = Table("demo", "Two thresholds.", ["name", "value"],
+    ...           [["pd1", 1.0], ["pd2", 1.2360679775]])
+    >>> print(to_markdown(t, digits=4))
+    ### demo
+    <BLANKLINE>
+    Two thresholds.
+    <BLANKLINE>
+    | name | value |
+    | :--- | ---: |
+    | pd1 | 1 |
+    | pd2 | 1.236 |
     """
 
     name: str
@@ -25,3 +65,299 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(f"table {self.name!r}: row {i} has {len(row)} cells, "
+                                 f"expected {len(self.columns)}")
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, numbers.Number):
+        return True
+    is_number = getattr(value, "is_number", False)  # SymPy numbers
+    return is_number is True and getattr(value, "is_real", False) is True
+
+
+def _as_float(value: Any) -> float | int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if getattr(value, "is_Integer", False):
+        return int(value)
+    return float(value)
+
+
+def _number(value: Any, digits: int | None) -> str:
+    """A number as text: ``digits`` significant digits, or its full ``repr`` when None."""
+    x = _as_float(value)
+    if isinstance(x, int):
+        return str(x)
+    if not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if digits is None:
+        return repr(x)
+    text = f"{x:.{digits}g}"
+    return text
+
+
+def _round(value: Any, digits: int | None) -> Any:
+    """A JSON value for a cell."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if _is_number(value):
+        x = _as_float(value)
+        if isinstance(x, int):
+            return x
+        if not math.isfinite(x):
+            return _number(x, None)
+        return x if digits is None else float(f"{x:.{digits}g}")
+    from proofs_check.claim import to_jsonable
+
+    return to_jsonable(value)
+
+
+def _check_digits(digits: int | None) -> None:
+    if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
+                               or not 1 <= digits <= 17):
+        raise ValueError(f"digits {digits!r} must be an integer from 1 to 17")
+
+
+def _numeric_columns(table: Table) -> list[bool]:
+    out = []
+    for j in range(len(table.columns)):
+        cells = [row[j] for row in table.rows if row[j] is not None]
+        out.append(bool(cells) and all(_is_number(c) for c in cells))
+    return out
+
+
+def to_markdown(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
+    """The table as GitHub-flavoured Markdown (numeric columns right-aligned).
+
+    Examples
+    --------
+    >>> print(to_markdown(Table("t", "", ["a|b"], [[None]])))
+    ### t
+    <BLANKLINE>
+    | a\\|b |
+    | :--- |
+    |  |
+    """
+    _check_digits(digits)
+
+    def cell(v):
+        if v is None:
+            return ""
+        text = _number(v, digits) if _is_number(v) else str(v)
+        return " ".join(text.replace("|", "\\|").split())
+
+    numeric = _numeric_columns(table)
+    lines = [f"### {table.name}", ""]
+    if table.caption:
+        lines += [table.caption, ""]
+    lines.append("| " + " | ".join(cell(c) for c in table.columns) + " |")
+    lines.append("| " + " | ".join("---:" if n else ":---" for n in numeric) + " |")
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
+    if table.notes:
+        lines.append("")
+        lines += [f"- {note}" for note in table.notes]
+    return "\n".join(lines)
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}",
+                "^": r"\textasciicircum{}"}
+
+
+def _tex_escape(text: str) -> str:
+    return "".join(_TEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def _tex_text(text: str) -> str:
+    """Escape text for LaTeX, keeping ``$...$`` segments as math."""
+    parts = re.split(r"(\$[^$]+\$)", str(text))
+    return "".join(p if p.startswith("$") and p.endswith("$") and len(p) > 1 else _tex_escape(p)
+                   for p in parts)
+
+
+def _tex_number(value: Any, digits: int | None) -> str:
+    text = _number(value, digits)
+    if text in ("inf", "-inf"):
+        return "$" + text.replace("inf", r"\infty") + "$"
+    if text == "nan":
+        return "NaN"
+    m = re.fullmatch(r"(-?[\d.]+)e([+-])0*(\d+)", text)
+    if m:
+        mant, sign, exp = m.groups()
+        sign = "-" if sign == "-" else ""
+        return f"${mant} \\times 10^{{{sign}{exp}}}$"
+    return text
+
+
+def to_latex(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
+    r"""The table as a LaTeX ``table`` with a booktabs ``tabular`` (``\usepackage{booktabs}``).
+
+    Examples
+    --------
+    >>> t = Table("pd", r"Thresholds of $F_\mu$.", ["name", "value"], [["mu_1", 2.5e-7]])
+    >>> print(to_latex(t, digits=3))
+    \begin{table}[ht]
+    \centering
+    \caption{Thresholds of $F_\mu$.}
+    \label{tab:pd}
+    \begin{tabular}{lr}
+    \toprule
+    name & value \\
+    \midrule
+    mu\_1 & $2.5 \times 10^{-7}$ \\
+    \bottomrule
+    \end{tabular}
+    \end{table}
+    """
+    _check_digits(digits)
+    numeric = _numeric_columns(table)
+
+    def cell(v):
+        if v is None:
+            return ""
+        return _tex_number(v, digits) if _is_number(v) else _tex_text(v)
+
+    label = re.sub(r"[^A-Za-z0-9:.-]", "-", table.name)
+    lines = [r"\begin{table}[ht]", r"\centering"]
+    if table.caption:
+        lines.append(rf"\caption{{{_tex_text(table.caption)}}}")
+    lines += [rf"\label{{tab:{label}}}",
+              r"\begin{tabular}{" + "".join("r" if n else "l" for n in numeric) + "}",
+              r"\toprule",
+              " & ".join(_tex_text(c) for c in table.columns) + r" \\",
+              r"\midrule"]
+    lines += [" & ".join(cell(v) for v in row) + r" \\" for row in table.rows]
+    lines += [r"\bottomrule", r"\end{tabular}"]
+    if table.notes:
+        lines.append(r"\par\smallskip{\footnotesize " + r" \par ".join(_tex_text(n)
+                                                                      for n in table.notes) + "}")
+    lines.append(r"\end{table}")
+    return "\n".join(lines)
+
+
+def to_csv(table: Table, digits: int | None = None) -> str:
+    """The table as CSV: a header row, then the rows (caption and notes are left out).
+
+    Examples
+    --------
+    >>> print(to_csv(Table("t", "c", ["x", "note"], [[0.1, "a, b"], [None, "q"]])), end="")
+    x,note
+    0.1,"a, b"
+    ,q
+    """
+    _check_digits(digits)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(["" if v is None else (_number(v, digits) if _is_number(v) else str(v))
+                         for v in row])
+    return buffer.getvalue()
+
+
+def to_json(table: Table, digits: int | None = None) -> str:
+    """The table as JSON (sorted keys, two-space indent, non-finite numbers as strings).
+
+    Examples
+    --------
+    >>> print(to_json(Table("t", "c", ["x"], [[float("inf")], [1 / 3]]), digits=3))
+    {
+      "caption": "c",
+      "columns": [
+        "x"
+      ],
+      "name": "t",
+      "notes": [],
+      "rows": [
+        [
+          "inf"
+        ],
+        [
+          0.333
+        ]
+      ]
+    }
+    """
+    _check_digits(digits)
+    data = {"name": table.name, "caption": table.caption, "columns": list(table.columns),
+            "rows": [[_round(v, digits) for v in row] for row in table.rows],
+            "notes": list(table.notes)}
+    return json.dumps(data, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False)
+
+
+def render(table: Table, fmt: str = "md", digits: int | None = None) -> str:
+    """Render ``table`` in ``fmt`` (one of :data:`FORMATS`), ending with a newline.
+
+    ``digits=None`` means 6 significant digits for ``md`` and ``tex``, full precision for ``csv``
+    and ``json``.
+
+    Examples
+    --------
+    >>> t = Table("t", "c", ["x"], [[2 ** 0.5]])
+    >>> render(t, "csv")
+    'x\\n1.4142135623730951\\n'
+    >>> render(t, "md", digits=3).splitlines()[-1]
+    '| 1.41 |'
+    >>> render(t, "xls")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown table format 'xls' (choose from md, tex, csv, json)
+    """
+    if fmt == "md":
+        text = to_markdown(table, DEFAULT_DIGITS if digits is None else digits)
+    elif fmt == "tex":
+        text = to_latex(table, DEFAULT_DIGITS if digits is None else digits)
+    elif fmt == "csv":
+        text = to_csv(table, digits)
+    elif fmt == "json":
+        text = to_json(table, digits)
+    else:
+        raise ValueError(f"unknown table format {fmt!r} (choose from {', '.join(FORMATS)})")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _short(value: Any, width: int = 40) -> Any:
+    if value is None or _is_number(value):
+        return value
+    text = " ".join(str(value).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
+    """A table of verdicts: id, status, value, claimed, margin, sample size, evidence kinds.
+
+    ``results`` are :class:`~proofs_check.CheckResult` objects. The sample size is the number of
+    points or examples the floating-point evidence examined (summed over the evidence run).
+
+    Examples
+    --------
+    >>> import sympy as sp
+    >>> from proofs_check import Claim, check, evidence as ev
+    >>> x = sp.Symbol("x")
+    >>> r = check(Claim(id="demo.sq", statement="...", evidence=[ev.identity(x**2, x*x)]))
+    >>> verdict_table([r]).rows
+    [['demo.sq', 'proved', '0', '0', 0.0, None, 'symbolic']]
+    """
+    rows = []
+    counts: dict[str, int] = {}
+    for r in results:
+        sizes = [e.sample_size for e in r.evidence if e.sample_size is not None]
+        rows.append([r.claim_id, r.status, _short(r.value), _short(r.claimed), r.margin,
+                     sum(sizes) if sizes else None, ", ".join(e.kind for e in r.evidence)])
+        counts[r.status] = counts.get(r.status, 0) + 1
+    summary = ", ".join(f"{counts[s]} {s}" for s in
+                        ("proved", "verified", "refuted", "inconclusive", "error") if s in counts)
+    budgets = sorted({r.budget for r in results})
+    seeds = sorted({r.seed for r in results})
+    notes = [f"{len(rows)} claim(s): {summary or 'none'}"]
+    if results:
+        notes.append(f"budget {', '.join(budgets)}; seed {', '.join(map(str, seeds))}")
+    return Table(name, "Verdicts on the claims checked.",
+                 ["claim", "status", "value", "claimed", "margin", "n", "evidence"], rows, notes)

@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 
 import sympy as sp
+from sympy.polys.polyerrors import NotAlgebraic
 
 from proofs_check.claim import Evidence, EvidenceResult
 
@@ -49,7 +50,7 @@ def _is_zero(diff: sp.Expr, modulo: Sequence[sp.Expr],
         try:
             if sp.minimal_polynomial(diff, x) == x:
                 return True, "minimal polynomial of an algebraic number"
-        except (NotImplementedError, ValueError):
+        except (NotImplementedError, ValueError, NotAlgebraic):
             pass
     return False, ""
 
@@ -80,7 +81,7 @@ def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None
         try:
             if value.is_real is not False and sp.minimal_polynomial(value, x) != x:
                 return point, value
-        except (NotImplementedError, ValueError):
+        except (NotImplementedError, ValueError, NotAlgebraic):
             continue
     return None
 

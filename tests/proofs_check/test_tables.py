@@ -1,0 +1,62 @@
+"""Table rendering: golden Markdown, LaTeX (booktabs), CSV and JSON; verdict tables."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import sympy as sp
+
+from proofs_check import Claim, check
+from proofs_check import evidence as ev
+from proofs_check.tables import Table, render, verdict_table
+
+from .conftest import thresholds_table
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize(("fmt", "digits"), [("md", None), ("tex", 4), ("csv", None),
+                                             ("json", None)])
+def test_golden(fmt, digits):
+    text = render(thresholds_table(), fmt, digits)
+    assert text == (GOLDEN / f"table_demo.{fmt}").read_text()
+    assert text == render(thresholds_table(), fmt, digits)  # deterministic
+
+
+def test_latex_is_booktabs_and_escaped():
+    tex = render(thresholds_table(), "tex", 3)
+    assert tex.index(r"\toprule") < tex.index(r"\midrule") < tex.index(r"\bottomrule")
+    assert r"\hline" not in tex
+    assert r"interval \& 50\% \#" in tex and r"$\sqrt{5} - 1$" in tex and "1.24 " in tex
+
+
+def test_csv_and_json_round_trip():
+    rows = list(csv.reader(io.StringIO(render(thresholds_table(), "csv"))))
+    assert rows[0] == ["name", "exact form", "value", "method"]
+    assert float(rows[2][2]) == 5**0.5 - 1  # full precision by default
+    data = json.loads(render(thresholds_table(), "json", 3))
+    assert data["rows"][1][2] == 1.24 and data["rows"][2][1] is None
+
+
+def test_bad_tables_and_options():
+    with pytest.raises(ValueError, match="row 0 has 1 cells"):
+        Table("t", "", ["a", "b"], [[1]])
+    with pytest.raises(ValueError, match="digits"):
+        render(thresholds_table(), "md", 0)
+    with pytest.raises(ValueError, match="unknown table format"):
+        render(thresholds_table(), "html")
+
+
+def test_verdict_table():
+    x = sp.Symbol("x")
+    results = [
+        check(Claim(id="v.proved", statement=".", evidence=[ev.identity(x * x, x**2)])),
+        check(Claim(id="v.refuted", statement=".", evidence=[
+            ev.sweep(lambda mu: 0.5 - mu, ev.Sample({"mu": (0.0, 1.0)}, quick=11))])),
+    ]
+    table = verdict_table(results)
+    assert table.columns == ["claim", "status", "value", "claimed", "margin", "n", "evidence"]
+    assert table.rows[1] == ["v.refuted", "refuted", None, None, -0.5, 11, "numeric"]
+    assert table.notes == ["2 claim(s): 1 proved, 1 refuted", "budget quick; seed 0"]

@@ -1,0 +1,559 @@
+"""One-prompt linear transformer -> the normalised two-factor map ``F_mu`` (arXiv 2605.21292).
+
+Everything here is *derived*: the full-parameter loss of the transformer is written down, its
+gradient-descent update is obtained with :func:`theory.gd.gd_map`, and every reduction step is
+recorded as an exact identity (:class:`Step`) that the catalogue proves by expansion.
+
+Model A (value scalar ``v`` times key-query matrix ``Gamma``)
+    ``yhat = v x_q^T Gamma h`` with ``h = (1/N) sum_i y_i x_i``. The gradient of ``Gamma`` is
+    ``r v x_q h^T`` (``r = yhat - y_q``), so ``s = x_q^T Gamma h`` evolves alone with ``v``:
+    ``v' = v - eta r s``, ``s' = s - eta r v |x_q|^2 |h|^2``. With ``kappa = |x_q||h|``,
+    ``a = v sqrt(kappa/|y_q|)``, ``b = sgn(y_q) s / sqrt(kappa |y_q|)`` the pair ``(a, b)`` follows
+    ``F_mu(a, b) = (a - mu b (ab - 1), b - mu a (ab - 1))`` exactly, ``mu = eta |y_q||x_q||h|``.
+
+Model B (``W_Q, W_K`` in ``R^{m x d}``, ``yhat = (W_Q x_q).(W_K h)``)
+    ``q = W_Q x_q`` and ``k = W_K h`` follow ``q' = q - eta r |x_q|^2 k``,
+    ``k' = k - eta r |h|^2 q``. With ``A = q sqrt(|h|/(|x_q||y_q|))`` and
+    ``B = sgn(y_q) k sqrt(|x_q|/(|h||y_q|))`` the vectors obey ``A' = A - mu (A.B - 1) B``,
+    ``B' = B - mu (A.B - 1) A``, hence ``U = A + B`` and ``V = A - B`` keep their directions:
+    ``U' = (1 - mu e) U``, ``V' = (1 + mu e) V`` with ``e = A.B - 1 = (|U|^2 - |V|^2)/4 - 1``.
+    So ``(|U|, |V|)`` follows ``u' = u |1 - mu e|``, ``v' = v |1 + mu e|``: the map ``F_mu`` in
+    rotated coordinates *up to the sign symmetries* ``(u, v) -> (+-u, +-v)`` of ``F_mu``. No
+    alignment of the initial weights is needed; ``y_q``, ``x_q`` and ``h`` must be non-zero.
+
+Numeric helpers (:func:`gd_model_a`, :func:`gd_model_b`, :func:`iterate_two_factor`) are plain
+Python over any number type (``float`` or ``mpmath.mpf``), so the reduction can be checked in
+float64 and in high precision with the same code.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sympy as sp
+
+from theory.gd import gd_map
+from theory.maps import SymbolicMap
+
+__all__ = [
+    "Derivation",
+    "Step",
+    "TwoFactorModel",
+    "derive_model_a",
+    "derive_model_b",
+    "gd_model_a",
+    "gd_model_b",
+    "iterate_two_factor",
+    "model",
+    "mu_of",
+    "normalise_model_a",
+    "normalise_model_b",
+]
+
+a, b = sp.symbols("a b", real=True)
+mu = sp.Symbol("mu", positive=True)
+u, v = sp.symbols("u v", real=True)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a reduction: the exact identity ``lhs == rhs`` (entrywise for tuples).
+
+    ``assumptions`` says under which substitutions it is claimed (e.g. ``sgn(y_q) = -1``).
+    """
+
+    statement: str
+    lhs: tuple
+    rhs: tuple
+    assumptions: str = ""
+
+    def holds(self) -> bool:
+        """Decide the identity by exact expansion (``radsimp`` for square roots).
+
+        Examples
+        --------
+        >>> x = sp.Symbol("x")
+        >>> Step("square", ((x + 1)**2,), (x**2 + 2*x + 1,)).holds()
+        True
+        """
+        for left, right in zip(self.lhs, self.rhs, strict=True):
+            diff = sp.expand(sp.sympify(left) - sp.sympify(right))
+            if diff != 0 and sp.expand(sp.radsimp(sp.together(diff))) != 0:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A reduction from full-parameter gradient descent to a small map.
+
+    ``full`` is the GD map on all parameters (derived from ``loss``), ``steps`` the exact identities
+    that carry it to ``reduced`` (the derived 2-D map, or the vector map for Model B).
+    """
+
+    name: str
+    loss: sp.Expr
+    full: SymbolicMap
+    steps: tuple[Step, ...]
+    reduced: SymbolicMap
+
+    def all_hold(self) -> bool:
+        """True when every step's identity holds exactly."""
+        return all(s.holds() for s in self.steps)
+
+
+def _vec(name: str, n: int) -> list[sp.Symbol]:
+    return list(sp.symbols(f"{name}1:{n + 1}", real=True))
+
+
+def _dot(x, y):
+    return sp.Add(*[p * q for p, q in zip(x, y, strict=True)])
+
+
+def _image(F: SymbolicMap, expr):
+    return sp.sympify(expr).xreplace(dict(zip(F.state, F.update, strict=True)))
+
+
+def derive_model_a(d: int = 2) -> Derivation:
+    """Derive the two-factor map from GD on Model A, ``yhat = v x_q^T Gamma h``, in dimension d.
+
+    The context enters the loss only through ``h``, so ``h`` is kept as a vector of symbols.
+    Steps: (1) the Gamma update is ``-eta r v x_q h^T``; (2) ``(v, s)`` evolve alone; (3) for
+    either sign of ``y_q`` the normalised ``(a, b)`` follow ``F_mu`` with ``mu = eta |y_q| kappa``;
+    (4) ``yhat / y_q = ab`` and the loss is ``(y_q^2/2)(ab - 1)^2``.
+
+    Examples
+    --------
+    >>> D = derive_model_a(2)
+    >>> D.reduced.update
+    (a - b*mu*(a*b - 1), -a*mu*(a*b - 1) + b)
+    >>> D.all_hold()
+    True
+    """
+    xq, h = _vec("xq", d), _vec("h", d)
+    yq = sp.Symbol("y_q", real=True)
+    eta = sp.Symbol("eta", positive=True)
+    vs = sp.Symbol("v", real=True)
+    G = sp.Matrix(d, d, lambda i, j: sp.Symbol(f"G{i + 1}{j + 1}", real=True))
+    s_expr = (sp.Matrix([xq]) * G * sp.Matrix(h))[0, 0]
+    yhat = vs * s_expr
+    loss = (yhat - yq) ** 2 / 2
+    params = (vs, *list(G))
+    full = gd_map(loss, params, step=eta, constants=(*xq, *h, yq), name="model-A GD")
+    new = dict(zip(full.state, full.update, strict=True))
+    r = yhat - yq
+    steps = [Step("Gamma' - Gamma = -eta r v x_q h^T",
+                  tuple(new[G[i, j]] - G[i, j] for i in range(d) for j in range(d)),
+                  tuple(-eta * r * vs * xq[i] * h[j] for i in range(d) for j in range(d)))]
+    # (v, s) evolve alone
+    nx2, nh2 = _dot(xq, xq), _dot(h, h)
+    s_new = s_expr.xreplace({G[i, j]: new[G[i, j]] for i in range(d) for j in range(d)})
+    steps.append(Step("(v, s) evolve alone: v' = v - eta r s, s' = s - eta r v |x_q|^2 |h|^2",
+                      (new[vs], s_new),
+                      (vs - eta * r * s_expr, s_expr - eta * r * vs * nx2 * nh2)))
+    # the (v, s) map, then the normalisation, for each sign of y_q
+    s, k2 = sp.Symbol("s", real=True), sp.Symbol("kappa2", positive=True)
+    kappa, Y = sp.Symbol("kappa", positive=True), sp.Symbol("Y", positive=True)
+    reduced = None
+    for sigma in (1, -1):
+        y = sigma * Y
+        rr = vs * s - y
+        v_new, s_new2 = vs - eta * rr * s, s - eta * rr * vs * k2
+        sub = {vs: a * sp.sqrt(Y / kappa), s: sigma * b * sp.sqrt(kappa * Y),
+               k2: kappa**2, eta: mu / (Y * kappa)}
+        a_new = sp.expand((v_new * sp.sqrt(kappa / Y)).xreplace(sub))
+        b_new = sp.expand((sigma * s_new2 / sp.sqrt(kappa * Y)).xreplace(sub))
+        pair = (sp.collect(sp.factor_terms(a_new), mu), sp.collect(sp.factor_terms(b_new), mu))
+        if pair[0].free_symbols - {a, b, mu} or pair[1].free_symbols - {a, b, mu}:
+            raise AssertionError("normalisation left model constants in the map")
+        if reduced is None:
+            reduced = pair
+        steps.append(Step(f"normalised (a, b) follow F_mu (sgn y_q = {sigma:+d})", pair,
+                          reduced, assumptions=f"y_q = {sigma:+d}*Y, Y > 0"))
+    # ab = yhat / y_q and the loss in (a, b)
+    for sigma in (1, -1):
+        ab = (a * b).xreplace({a: vs * sp.sqrt(kappa / Y), b: sigma * s / sp.sqrt(kappa * Y)})
+        steps.append(Step(f"ab = yhat/y_q, loss = (y_q^2/2)(ab-1)^2 (sgn y_q = {sigma:+d})",
+                          (ab, (vs * s - sigma * Y) ** 2 / 2),
+                          (vs * s / (sigma * Y), Y**2 * (ab - 1) ** 2 / 2)))
+    reduced_map = SymbolicMap((a, b), _canonical(reduced), (mu,), (mu > 0,), "two-factor",
+                              loss=(a * b - 1) ** 2 / 2, step=mu)
+    return Derivation("model A", loss, full, tuple(steps), reduced_map)
+
+
+def _canonical(pair):
+    """Write the derived updates as ``a - mu*b*(a*b - 1)``, ``b - mu*a*(a*b - 1)`` when equal."""
+    target = gd_map((a * b - 1) ** 2 / 2, (a, b), step=mu).update
+    out = []
+    for got, want in zip(pair, target, strict=True):
+        out.append(want if sp.expand(got - want) == 0 else got)
+    return tuple(out)
+
+
+def derive_model_b(d: int = 2, m: int = 2) -> Derivation:
+    """Derive the reduction of Model B, ``yhat = (W_Q x_q).(W_K h)`` with ``W_Q, W_K in R^{m x d}``.
+
+    Steps: (1) ``q = W_Q x_q``, ``k = W_K h`` follow ``q' = q - eta r |x_q|^2 k``,
+    ``k' = k - eta r |h|^2 q``; (2) the normalised vectors ``A, B`` follow the vector two-factor
+    map ``A' = A - mu (A.B - 1) B``, ``B' = B - mu (A.B - 1) A`` for either sign of ``y_q``;
+    (3) ``U = A + B`` and ``V = A - B`` are rescaled by ``1 - mu e`` and ``1 + mu e``. The
+    ``reduced`` map is the vector map on ``(A, B)`` in ``R^m x R^m``.
+
+    Examples
+    --------
+    >>> D = derive_model_b(2, 2)
+    >>> [s.name for s in D.reduced.state]
+    ['A1', 'A2', 'B1', 'B2']
+    >>> D.all_hold()
+    True
+    """
+    xq, h = _vec("xq", d), _vec("h", d)
+    yq = sp.Symbol("y_q", real=True)
+    eta = sp.Symbol("eta", positive=True)
+    WQ = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"Q{i + 1}{j + 1}", real=True))
+    WK = sp.Matrix(m, d, lambda i, j: sp.Symbol(f"K{i + 1}{j + 1}", real=True))
+    q_of = lambda W: list(W * sp.Matrix(xq))  # noqa: E731
+    k_of = lambda W: list(W * sp.Matrix(h))  # noqa: E731
+    q, k = q_of(WQ), k_of(WK)
+    yhat = _dot(q, k)
+    loss = (yhat - yq) ** 2 / 2
+    full = gd_map(loss, (*list(WQ), *list(WK)), step=eta, constants=(*xq, *h, yq),
+                  name="model-B GD")
+    new = dict(zip(full.state, full.update, strict=True))
+    WQn = WQ.xreplace(new)
+    WKn = WK.xreplace(new)
+    r = yhat - yq
+    nx2, nh2 = _dot(xq, xq), _dot(h, h)
+    steps = [Step("q' = q - eta r |x_q|^2 k,  k' = k - eta r |h|^2 q",
+                  (*q_of(WQn), *k_of(WKn)),
+                  (*[qi - eta * r * nx2 * ki for qi, ki in zip(q, k, strict=True)],
+                   *[ki - eta * r * nh2 * qi for qi, ki in zip(q, k, strict=True)]))]
+    # the (q, k) map, normalised
+    qs, ks = _vec("q", m), _vec("k", m)
+    A, B = _vec("A", m), _vec("B", m)
+    nx, nh, Y = sp.symbols("n_x n_h Y", positive=True)
+    AB = _dot(A, B)
+    e = AB - 1
+    vec_map = SymbolicMap((*A, *B), (*[Ai - mu * e * Bi for Ai, Bi in zip(A, B, strict=True)],
+                                     *[Bi - mu * e * Ai for Ai, Bi in zip(A, B, strict=True)]),
+                          (mu,), (mu > 0,), "two-factor (vectors)")
+    for sigma in (1, -1):
+        rr = _dot(qs, ks) - sigma * Y
+        q_new = [qi - eta * rr * nx**2 * ki for qi, ki in zip(qs, ks, strict=True)]
+        k_new = [ki - eta * rr * nh**2 * qi for qi, ki in zip(qs, ks, strict=True)]
+        alpha, beta = sp.sqrt(nh / (nx * Y)), sigma * sp.sqrt(nx / (nh * Y))
+        sub = {**{qi: Ai / alpha for qi, Ai in zip(qs, A, strict=True)},
+               **{ki: Bi / beta for ki, Bi in zip(ks, B, strict=True)},
+               eta: mu / (Y * nx * nh)}
+        got = tuple(sp.expand((alpha * x).xreplace(sub)) for x in q_new) + \
+            tuple(sp.expand((beta * x).xreplace(sub)) for x in k_new)
+        steps.append(Step(f"normalised A, B follow the vector map (sgn y_q = {sigma:+d})", got,
+                          vec_map.update, assumptions=f"y_q = {sigma:+d}*Y, |x_q| = n_x, "
+                                                      f"|h| = n_h"))
+    # U, V keep their directions
+    U = [Ai + Bi for Ai, Bi in zip(A, B, strict=True)]
+    V = [Ai - Bi for Ai, Bi in zip(A, B, strict=True)]
+    steps.append(Step("U' = (1 - mu e) U, V' = (1 + mu e) V, e = A.B - 1",
+                      tuple(_image(vec_map, x) for x in (*U, *V)),
+                      (*[(1 - mu * e) * x for x in U], *[(1 + mu * e) * x for x in V])))
+    steps.append(Step("e = (|U|^2 - |V|^2)/4 - 1", (e,), ((_dot(U, U) - _dot(V, V)) / 4 - 1,)))
+    return Derivation("model B", loss, full, tuple(steps), vec_map)
+
+
+@dataclass(frozen=True)
+class TwoFactorModel:
+    """The normalised two-factor map and its named quantities (spec §2).
+
+    Attributes
+    ----------
+    map : the derived :class:`SymbolicMap` ``F_mu`` (name ``"two-factor"``), state ``(a, b)``.
+    uv_map : ``F_mu`` in rotated coordinates ``u = a + b``, ``v = a - b``.
+    a, b, mu, u, v : the symbols.
+    P, e, lam, Q, H, R : ``ab``, ``ab - 1``, ``a^2 + b^2``, ``a^2 - b^2``,
+        ``mu lam - mu^2 e - 4`` (the ellipse polynomial) and the normalised ellipse function
+        ``R = mu[(2-mu)(a+b)^2 + (2+mu)(a-b)^2] / (4(4-mu^2))``.
+    derivation_a, derivation_b : the reductions from Model A and Model B.
+    """
+
+    map: SymbolicMap
+    uv_map: SymbolicMap
+    derivation_a: Derivation
+    derivation_b: Derivation
+    a: sp.Symbol = a
+    b: sp.Symbol = b
+    mu: sp.Symbol = mu
+    u: sp.Symbol = u
+    v: sp.Symbol = v
+
+    @property
+    def P(self) -> sp.Expr:
+        """``ab`` (the normalised prediction ``yhat / y_q``)."""
+        return a * b
+
+    @property
+    def e(self) -> sp.Expr:
+        """``ab - 1`` (the normalised residual)."""
+        return a * b - 1
+
+    @property
+    def lam(self) -> sp.Expr:
+        """``a^2 + b^2`` (the sharpness at a minimum)."""
+        return a**2 + b**2
+
+    @property
+    def Q(self) -> sp.Expr:
+        """``a^2 - b^2`` (the imbalance)."""
+        return a**2 - b**2
+
+    @property
+    def H(self) -> sp.Expr:
+        """``mu (a^2 + b^2) - mu^2 (ab - 1) - 4``; ``H = 0`` is the ellipse ``E_mu``."""
+        return mu * (a**2 + b**2) - mu**2 * (a * b - 1) - 4
+
+    @property
+    def R(self) -> sp.Expr:
+        """``mu[(2-mu)(a+b)^2 + (2+mu)(a-b)^2]/(4(4-mu^2))``; ``R = 1`` on ``E_mu``."""
+        return mu * ((2 - mu) * (a + b) ** 2 + (2 + mu) * (a - b) ** 2) / (4 * (4 - mu**2))
+
+    @property
+    def loss(self) -> sp.Expr:
+        """The normalised loss ``(ab - 1)^2 / 2`` (the full loss is ``y_q^2`` times it)."""
+        return (a * b - 1) ** 2 / 2
+
+    def quantities(self) -> dict[str, sp.Expr]:
+        """The named quantities ``P, e, lambda, Q, H, R, u, v`` as expressions in ``(a, b)``.
+
+        Examples
+        --------
+        >>> model().quantities()["u"]
+        a + b
+        """
+        return {"P": self.P, "e": self.e, "lambda": self.lam, "Q": self.Q, "H": self.H,
+                "R": self.R, "u": a + b, "v": a - b}
+
+    def slice(self, kind: str = "balanced") -> SymbolicMap:
+        """The 1-D restriction of ``F_mu`` to the invariant line ``b = a`` or ``b = -a``.
+
+        Derived by substitution; the line's invariance is checked exactly (``ValueError`` if not).
+
+        Examples
+        --------
+        >>> tf = model()
+        >>> sp.expand(tf.slice("balanced").update[0])
+        -a**3*mu + a*mu + a
+        >>> sp.expand(tf.slice("anti-balanced").update[0])
+        -a**3*mu - a*mu + a
+        """
+        sign = {"balanced": 1, "anti-balanced": -1}.get(kind)
+        if sign is None:
+            raise ValueError(f"slice {kind!r} is not 'balanced' or 'anti-balanced'")
+        img = self.map(a, sign * a)
+        if sp.expand(img[1] - sign * img[0]) != 0:  # pragma: no cover - a derivation bug
+            raise ValueError(f"the line b = {sign}*a is not invariant")
+        return SymbolicMap((a,), (sp.expand(img[0]),), (mu,), (mu > 0,), f"two-factor {kind}")
+
+    def mu_of(self, eta, x_q, y_q, context) -> float:
+        """Effective step ``mu = eta |y_q| |x_q| |h|`` of one prompt (see :func:`mu_of`)."""
+        return mu_of(eta, x_q, y_q, context)
+
+
+def _uv_map(F: SymbolicMap) -> SymbolicMap:
+    img = F((u + v) / 2, (u - v) / 2)
+    return SymbolicMap((u, v), (sp.factor(img[0] + img[1]), sp.factor(img[0] - img[1])),
+                       (mu,), (mu > 0,), "two-factor (u, v)")
+
+
+_MODEL: TwoFactorModel | None = None
+
+
+def model() -> TwoFactorModel:
+    """The two-factor model, derived from Model A (d = 2) and Model B (d = m = 2); cached.
+
+    Examples
+    --------
+    >>> tf = model()
+    >>> tf.map.name, tf.map.state, tf.map.params
+    ('two-factor', (a, b), (mu,))
+    >>> tf.map.update
+    (a - b*mu*(a*b - 1), -a*mu*(a*b - 1) + b)
+    >>> tf.uv_map.update[0]
+    -u*(mu*u**2 - mu*v**2 - 4*mu - 4)/4
+    """
+    global _MODEL
+    if _MODEL is None:
+        da, db = derive_model_a(2), derive_model_b(2, 2)
+        _MODEL = TwoFactorModel(da.reduced, _uv_map(da.reduced), da, db)
+    return _MODEL
+
+
+# --- numbers: the effective step, normalisation, and full-parameter GD (plain Python) ----------
+
+def _norm(x) -> float:
+    return _sqrt(sum(xi * xi for xi in x))
+
+
+def _sqrt(x):
+    try:
+        import mpmath
+
+        if isinstance(x, mpmath.mpf):
+            return mpmath.sqrt(x)
+    except ImportError:  # pragma: no cover
+        pass
+    return math.sqrt(x)
+
+
+def _is_scalar(x) -> bool:
+    try:
+        len(x)
+    except TypeError:
+        return True
+    return False
+
+
+def _context_h(context):
+    """``h = (1/N) sum y_i x_i`` from ``context = (X, y)`` (rows ``x_i``) or ``[(x_i, y_i)]``."""
+    if len(context) == 2 and not _is_scalar(context[1]) and len(context[1]) \
+            and all(_is_scalar(yi) for yi in context[1]):
+        X, y = context
+        pairs = list(zip([list(row) for row in X], list(y), strict=True))
+    else:
+        pairs = [(list(x), yi) for x, yi in context]
+    if not pairs:
+        raise ValueError("context: no (x_i, y_i) pairs")
+    n = len(pairs)
+    d = len(pairs[0][0])
+    return [sum(yi * x[j] for x, yi in pairs) / n for j in range(d)]
+
+
+def mu_of(eta, x_q, y_q, context) -> float:
+    """Effective step size ``mu = eta |y_q| |x_q| |h|`` with ``h = (1/N) sum_i y_i x_i``.
+
+    Parameters
+    ----------
+    eta : learning rate of GD on the full parameters.
+    x_q, y_q : the query and its label.
+    context : ``(X, y)`` with rows ``x_i`` of ``X``, or a sequence of pairs ``(x_i, y_i)``.
+
+    Examples
+    --------
+    >>> mu_of(0.5, [1.0, 0.0], -2.0, [([3.0, 4.0], 1.0)])
+    5.0
+    """
+    h = _context_h(context)
+    return eta * abs(y_q) * _norm(list(x_q)) * _norm(h)
+
+
+def normalise_model_a(v0, Gamma, x_q, y_q, h):
+    """``(a, b)`` of Model A parameters: ``a = v sqrt(kappa/|y_q|)``,
+    ``b = sgn(y_q) x_q^T Gamma h / sqrt(kappa |y_q|)``, ``kappa = |x_q||h|``.
+
+    Examples
+    --------
+    >>> normalise_model_a(2.0, [[1.0, 0.0], [0.0, 1.0]], [1.0, 0.0], 1.0, [1.0, 0.0])
+    (2.0, 1.0)
+    """
+    kappa = _norm(x_q) * _norm(h)
+    s = sum(x_q[i] * Gamma[i][j] * h[j] for i in range(len(x_q)) for j in range(len(h)))
+    Y = abs(y_q)
+    sgn = 1 if y_q > 0 else -1
+    return v0 * _sqrt(kappa / Y), sgn * s / _sqrt(kappa * Y)
+
+
+def normalise_model_b(WQ, WK, x_q, y_q, h):
+    """``(|U|, |V|)`` of Model B parameters, ``U, V = A +- B`` with
+    ``A = q sqrt(|h|/(|x_q||y_q|))``, ``B = sgn(y_q) k sqrt(|x_q|/(|h||y_q|))``,
+    ``q = W_Q x_q``, ``k = W_K h``.
+
+    Examples
+    --------
+    >>> normalise_model_b([[1.0, 0.0]], [[1.0, 0.0]], [1.0, 0.0], 1.0, [1.0, 0.0])
+    (2.0, 0.0)
+    """
+    nx, nh, Y = _norm(x_q), _norm(h), abs(y_q)
+    sgn = 1 if y_q > 0 else -1
+    q = [sum(row[j] * x_q[j] for j in range(len(x_q))) for row in WQ]
+    k = [sum(row[j] * h[j] for j in range(len(h))) for row in WK]
+    alpha, beta = _sqrt(nh / (nx * Y)), sgn * _sqrt(nx / (nh * Y))
+    A = [alpha * qi for qi in q]
+    B = [beta * ki for ki in k]
+    return (_norm([x + y for x, y in zip(A, B, strict=True)]),
+            _norm([x - y for x, y in zip(A, B, strict=True)]))
+
+
+def gd_model_a(v0, Gamma, x_q, y_q, context, eta, steps: int) -> list[tuple]:
+    """Gradient descent on all parameters ``(v, Gamma)`` of Model A; the normalised ``(a, b)``
+    after each step (``steps + 1`` pairs, the start included).
+
+    The gradient is the textbook one (``dL/dv = r s``, ``dL/dGamma = r v x_q h^T``), written
+    independently of the symbolic derivation so that the two can be compared. Works with
+    ``float`` or ``mpmath.mpf`` entries.
+
+    Examples
+    --------
+    >>> traj = gd_model_a(1.0, [[0.5, 0.0], [0.0, 0.5]], [1.0, 0.0], 1.0,
+    ...                   [([1.0, 0.0], 1.0)], 0.1, 2)
+    >>> len(traj), traj[0]
+    (3, (1.0, 0.5))
+    """
+    h = _context_h(context)
+    d = len(x_q)
+    G = [list(row) for row in Gamma]
+    vv = v0
+    out = [normalise_model_a(vv, G, x_q, y_q, h)]
+    for _ in range(steps):
+        s = sum(x_q[i] * G[i][j] * h[j] for i in range(d) for j in range(d))
+        r = vv * s - y_q
+        gv = r * s
+        for i in range(d):
+            for j in range(d):
+                G[i][j] = G[i][j] - eta * r * vv * x_q[i] * h[j]
+        vv = vv - eta * gv
+        out.append(normalise_model_a(vv, G, x_q, y_q, h))
+    return out
+
+
+def gd_model_b(WQ, WK, x_q, y_q, context, eta, steps: int) -> list[tuple]:
+    """Gradient descent on all parameters ``(W_Q, W_K)`` of Model B; ``(|U|, |V|)`` after each
+    step (``steps + 1`` pairs). Gradients: ``dL/dW_Q = r k x_q^T``, ``dL/dW_K = r q h^T``.
+
+    Examples
+    --------
+    >>> traj = gd_model_b([[1.0, 0.0]], [[0.5, 0.0]], [1.0, 0.0], 1.0, [([1.0, 0.0], 1.0)],
+    ...                   0.1, 1)
+    >>> traj[0]
+    (1.5, 0.5)
+    """
+    h = _context_h(context)
+    d = len(x_q)
+    Q = [list(row) for row in WQ]
+    K = [list(row) for row in WK]
+    out = [normalise_model_b(Q, K, x_q, y_q, h)]
+    for _ in range(steps):
+        q = [sum(row[j] * x_q[j] for j in range(d)) for row in Q]
+        k = [sum(row[j] * h[j] for j in range(d)) for row in K]
+        r = sum(qi * ki for qi, ki in zip(q, k, strict=True)) - y_q
+        Q = [[Q[i][j] - eta * r * k[i] * x_q[j] for j in range(d)] for i in range(len(Q))]
+        K = [[K[i][j] - eta * r * q[i] * h[j] for j in range(d)] for i in range(len(K))]
+        out.append(normalise_model_b(Q, K, x_q, y_q, h))
+    return out
+
+
+def iterate_two_factor(a0, b0, mu_value, steps: int) -> list[tuple]:
+    """The orbit of ``F_mu(a, b) = (a - mu b (ab - 1), b - mu a (ab - 1))`` (``steps + 1`` pairs).
+
+    This is a slow readable reference (plain Python, any number type).
+
+    Examples
+    --------
+    >>> iterate_two_factor(2.0, 0.0, 0.5, 2)
+    [(2.0, 0.0), (2.0, 1.0), (1.5, 0.0)]
+    """
+    x, y = a0, b0
+    out = [(x, y)]
+    for _ in range(steps):
+        e = x * y - 1
+        x, y = x - mu_value * y * e, y - mu_value * x * e
+        out.append((x, y))
+    return out
