@@ -1,0 +1,654 @@
+"""Numba kernels generated from a :class:`theory.SymbolicMap`, cached on disk.
+
+The map's update and Jacobian are turned into Python source (common subexpressions eliminated with
+SymPy's ``cse``, small integer powers expanded into products), written to a cache directory under a
+name that is a hash of the expressions, imported, and compiled by Numba with ``cache=True``: a
+second process neither regenerates the source nor recompiles the machine code.
+
+Layout of the batched kernels (the reason they are fast): ``prange`` over chunks of orbits, the time
+loop inside a chunk, the orbit ("lane") loop innermost, so that LLVM vectorizes across orbits. The
+state of a chunk is double buffered (read one buffer, write the other) so that freezing a diverged
+orbit is a register blend, not a masked store. All arithmetic is float64, without fastmath, and the
+arithmetic applied to one orbit does not depend on the chunk it falls in: results are bitwise
+identical for every chunk size and thread count.
+
+Divergence. An orbit diverges at step ``k`` when ``x_k`` is the first iterate with
+``max_i |x_k[i]| > horizon`` or a non-finite coordinate (``k = 0`` when the start itself lies beyond
+the horizon). From then on its state is *frozen* at ``x_{k-1}``, the last iterate within the
+horizon,
+and statistics (Lyapunov sums) stop accumulating. No NaN or inf ever reaches an output array.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numba
+import numpy as np
+import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
+
+__all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
+
+#: bump when the generated source changes shape (part of the cache key)
+CODEGEN_VERSION = "1"
+DEFAULT_HORIZON = 1e6
+DEFAULT_CHUNK = 256
+
+
+def default_cache_dir() -> Path:
+    """Directory of generated kernels: ``$DYNVERIFY_CACHE`` or ``~/.cache/dynverify/kernels``.
+
+    Examples
+    --------
+    >>> default_cache_dir().name in ("kernels", os.environ.get("DYNVERIFY_CACHE", "")[-7:]) or True
+    True
+    """
+    env = os.environ.get("DYNVERIFY_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "dynverify" / "kernels"
+
+
+# -- printing ----------------------------------------------------------------------------------
+class _KernelPrinter(PythonCodePrinter):
+    """Plain ``math`` Python that Numba compiles well: float literals, small powers as products."""
+
+    def _print_Pow(self, expr, rational=False):
+        base, exp = expr.as_base_exp()
+        if exp.is_Integer and 1 <= abs(int(exp)) <= 8:
+            b = self.parenthesize(base, 1000)  # atoms print bare, everything else in parentheses
+            prod = "*".join([b] * abs(int(exp)))
+            return f"({prod})" if exp > 0 else f"(1.0/({prod}))"
+        if exp == sp.Rational(1, 2):
+            return f"math.sqrt({self._print(base)})"
+        if exp == -sp.Rational(1, 2):
+            return f"(1.0/math.sqrt({self._print(base)}))"
+        return f"({self._print(base)})**({self._print(exp)})"
+
+    def _print_Rational(self, expr):
+        return repr(float(expr))
+
+    def _print_Integer(self, expr):
+        return repr(float(expr))
+
+    def _print_Float(self, expr):
+        return repr(float(expr))
+
+
+def _printer() -> _KernelPrinter:
+    return _KernelPrinter({"fully_qualified_modules": True, "standard": "python3"})
+
+
+def _assignments(exprs: Sequence[sp.Expr], targets: Sequence[str], indent: str,
+                 prefix: str) -> list[str]:
+    """CSE'd straight-line code computing ``targets[i] = exprs[i]``."""
+    printer = _printer()
+    temps, reduced = sp.cse(list(exprs), symbols=sp.numbered_symbols(f"_{prefix}"))
+    lines = [f"{indent}{sym} = {printer.doprint(val)}" for sym, val in temps]
+    lines += [f"{indent}{t} = {printer.doprint(e)}" for t, e in zip(targets, reduced, strict=True)]
+    return lines
+
+
+# -- source generation -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Spec:
+    dim: int
+    npar: int
+    update: tuple[sp.Expr, ...]       # in the local symbols _s0.., _p0..
+    jacobian: tuple[sp.Expr, ...]     # row-major d*d
+    normal: tuple[sp.Expr, ...] | None
+
+
+def _spec(F, normal=None) -> _Spec:
+    state = [sp.Symbol(f"_s{i}", real=True) for i in range(F.dim)]
+    params = [sp.Symbol(f"_p{j}", real=True) for j in range(len(F.params))]
+    sub = dict(zip(F.state, state, strict=True)) | dict(zip(F.params, params, strict=True))
+    update = tuple(sp.sympify(u).xreplace(sub) for u in F.update)
+    J = F.jacobian()
+    jac = tuple(J[i, j].xreplace(sub) for i in range(F.dim) for j in range(F.dim))
+    nrm = None
+    if normal is not None:
+        nrm = tuple(sp.sympify(c).xreplace(sub) for c in normal)
+        if len(nrm) != F.dim:
+            raise ValueError(f"normal: {len(nrm)} components for a map of dimension {F.dim}")
+        bad = set().union(*(c.free_symbols for c in nrm)) - set(state) - set(params)
+        if bad:
+            raise ValueError(f"normal: unknown symbol(s) {', '.join(sorted(map(str, bad)))}")
+    return _Spec(F.dim, len(F.params), update, jac, nrm)
+
+
+_HEADER = '''"""Kernels generated by dynverify.numerics.codegen for map {name!r}. Do not edit.
+
+{pairs}
+"""
+import math
+
+import numpy as np
+from numba import njit, prange
+
+DIM = {dim}
+NPAR = {npar}
+_OPTS = dict(cache=True, error_model="numpy", nogil=True)
+'''
+
+
+def _load_lines(spec: _Spec, indent: str, xs: str, ps: str, idx: str) -> list[str]:
+    out = [f"{indent}_s{i} = {xs.format(i=i, idx=idx)}" for i in range(spec.dim)]
+    out += [f"{indent}_p{j} = {ps.format(j=j, idx=idx)}" for j in range(spec.npar)]
+    return out
+
+
+def _good_expr(names: Sequence[str]) -> str:
+    return " & ".join(f"(abs({n}) <= H)" for n in names)
+
+
+def _source(spec: _Spec, name: str, pairs: str) -> str:
+    d, npar = spec.dim, spec.npar
+    L: list[str] = [_HEADER.format(name=name, pairs=pairs, dim=d, npar=npar)]
+    w = L.append
+    new = [f"_n{i}" for i in range(d)]
+    [f"_j{i}_{j}" for i in range(d) for j in range(d)]
+
+    # one point ------------------------------------------------------------------------------
+    w("\n@njit(**_OPTS)\ndef step_point(x, p, out):")
+    L += _load_lines(spec, "    ", "x[{i}]", "p[{j}]", "")
+    L += _assignments(spec.update, [f"out[{i}]" for i in range(d)], "    ", "t")
+    w("\n\n@njit(**_OPTS)\ndef jacobian_point(x, p, out):")
+    L += _load_lines(spec, "    ", "x[{i}]", "p[{j}]", "")
+    L += _assignments(spec.jacobian, [f"out[{i}, {j}]" for i in range(d) for j in range(d)],
+                      "    ", "t")
+
+    # many points (one parallel loop, no time loop) --------------------------------------------
+    w("\n\n@njit(parallel=True, **_OPTS)\ndef step_many(X, P, OUT):")
+    w("    for k in prange(X.shape[1]):")
+    L += _load_lines(spec, "        ", "X[{i}, {idx}]", "P[{j}, {idx}]", "k")
+    L += _assignments(spec.update, [f"OUT[{i}, k]" for i in range(d)], "        ", "t")
+    w("\n\n@njit(parallel=True, **_OPTS)\ndef jacobian_many(X, P, OUT):")
+    w("    for k in prange(X.shape[1]):")
+    L += _load_lines(spec, "        ", "X[{i}, {idx}]", "P[{j}, {idx}]", "k")
+    L += _assignments(spec.jacobian, [f"OUT[{i}, {j}, k]" for i in range(d) for j in range(d)],
+                      "        ", "t")
+
+    # batched iteration ---------------------------------------------------------------------------
+    w('''
+
+@njit(parallel=True, **_OPTS)
+def iterate(X, P, steps, H, chunk, R, rec_start, GOOD):
+    """Advance the orbits X (DIM, n) in place by `steps` steps with parameters P (NPAR, n).
+
+    GOOD (n,) float64 is incremented by the number of steps whose image lay within the horizon;
+    an orbit whose image leaves it is frozen at its last state within (see module docstring).
+    Iterates x_{t+1} with t >= rec_start are written to R[t - rec_start] (R has shape (r, DIM, n)).
+    """
+    n = X.shape[1]
+    nch = (n + chunk - 1) // chunk
+    for c in prange(nch):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        w = hi - lo
+        buf = np.empty((2, DIM, w))
+        prm = np.empty((max(NPAR, 1), w))
+        cnt = np.zeros(w)
+        for i in range(DIM):
+            for k in range(w):
+                buf[0, i, k] = X[i, lo + k]
+        for j in range(NPAR):
+            for k in range(w):
+                prm[j, k] = P[j, lo + k]
+        src = 0
+        for t in range(steps):
+            dst = 1 - src''')
+    for i in range(d):
+        w(f"            a{i} = buf[src, {i}]")
+        w(f"            b{i} = buf[dst, {i}]")
+    for j in range(npar):
+        w(f"            q{j} = prm[{j}]")
+    w("            for k in range(w):")
+    L += _load_lines(spec, "                ", "a{i}[{idx}]", "q{j}[{idx}]", "k")
+    L += _assignments(spec.update, new, "                ", "t")
+    w(f"                g = {_good_expr(new)}")
+    for i in range(d):
+        w(f"                b{i}[k] = _n{i} if g else _s{i}")
+    w("                cnt[k] += 1.0 if g else 0.0")
+    w('''            if t >= rec_start:
+                r = t - rec_start
+                for i in range(DIM):
+                    for k in range(w):
+                        R[r, i, lo + k] = buf[dst, i, k]
+            src = dst
+        for i in range(DIM):
+            for k in range(w):
+                X[i, lo + k] = buf[src, i, k]
+        for k in range(w):
+            GOOD[lo + k] += cnt[k]''')
+
+    # Lyapunov: q tangent vectors, re-orthonormalised every step (modified Gram-Schmidt) ---------
+    for q, fname in ((1, "lyapunov_top"), (d, "lyapunov_all")):
+        if q == d and fname == "lyapunov_all" and d == 1:
+            w("\n\nlyapunov_all = lyapunov_top")
+            continue
+        _lyapunov_source(L, spec, q, fname)
+    if spec.normal is not None:
+        _transverse_source(L, spec)
+    return "\n".join(L) + "\n"
+
+
+def _lyapunov_source(L: list[str], spec: _Spec, q: int, fname: str) -> None:
+    d, npar = spec.dim, spec.npar
+    w = L.append
+    nv = d * q  # tangent components: v{m}_{i} = component i of vector m
+    w(f'''
+
+@njit(parallel=True, **_OPTS)
+def {fname}(X, V, P, steps, H, chunk, S, GOOD):
+    """{q} tangent vector(s) V ({d}*{q}, n) along orbits X; S ({q}, n) += log stretching factors."""
+    n = X.shape[1]
+    nch = (n + chunk - 1) // chunk
+    for c in prange(nch):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        w = hi - lo
+        buf = np.empty((2, DIM + {nv}, w))
+        prm = np.empty((max(NPAR, 1), w))
+        acc = np.zeros(({q}, w))
+        cnt = np.zeros(w)
+        for i in range(DIM):
+            for k in range(w):
+                buf[0, i, k] = X[i, lo + k]
+        for i in range({nv}):
+            for k in range(w):
+                buf[0, DIM + i, k] = V[i, lo + k]
+        for j in range(NPAR):
+            for k in range(w):
+                prm[j, k] = P[j, lo + k]
+        src = 0
+        for t in range(steps):
+            dst = 1 - src
+            a = buf[src]
+            b = buf[dst]''')
+    for j in range(npar):
+        w(f"            q{j} = prm[{j}]")
+    w("            for k in range(w):")
+    ind = "                "
+    L.extend(_load_lines(spec, ind, "a[{i}, {idx}]", "q{j}[{idx}]", "k"))
+    for m in range(q):
+        for i in range(d):
+            w(f"{ind}_v{m}_{i} = a[{d + m * d + i}, k]")
+    jn = [f"_j{i}_{j}" for i in range(d) for j in range(d)]
+    L.extend(_assignments(list(spec.update) + list(spec.jacobian),
+                          [f"_n{i}" for i in range(d)] + jn, ind, "t"))
+    w(f"{ind}g = {_good_expr([f'_n{i}' for i in range(d)])}")
+    # u_m = J v_m
+    for m in range(q):
+        for i in range(d):
+            terms = " + ".join(f"_j{i}_{j}*_v{m}_{j}" for j in range(d))
+            w(f"{ind}_u{m}_{i} = {terms}")
+    # modified Gram-Schmidt
+    for m in range(q):
+        for p in range(m):
+            dot = " + ".join(f"_u{p}_{i}*_u{m}_{i}" for i in range(d))
+            w(f"{ind}_h = {dot}")
+            for i in range(d):
+                w(f"{ind}_u{m}_{i} = _u{m}_{i} - _h*_u{p}_{i}")
+        nrm2 = " + ".join(f"_u{m}_{i}*_u{m}_{i}" for i in range(d))
+        w(f"{ind}_r{m} = math.sqrt({nrm2})")
+        for i in range(d):  # a collapsed vector (r = 0, exactly superstable) is kept as it was
+            w(f"{ind}_u{m}_{i} = _u{m}_{i} / _r{m} if _r{m} > 0.0 else _v{m}_{i}")
+        w(f"{ind}acc[{m}, k] += math.log(_r{m}) if g else 0.0")
+    for i in range(d):
+        w(f"{ind}b[{i}, k] = _n{i} if g else _s{i}")
+    for m in range(q):
+        for i in range(d):
+            w(f"{ind}b[{d + m * d + i}, k] = _u{m}_{i} if g else _v{m}_{i}")
+    w(f"{ind}cnt[k] += 1.0 if g else 0.0")
+    w(f'''            src = dst
+        for i in range(DIM + {nv}):
+            for k in range(w):
+                if i < DIM:
+                    X[i, lo + k] = buf[src, i, k]
+                else:
+                    V[i - DIM, lo + k] = buf[src, i, k]
+        for m in range({q}):
+            for k in range(w):
+                S[m, lo + k] += acc[m, k]
+        for k in range(w):
+            GOOD[lo + k] += cnt[k]''')
+
+
+def _transverse_source(L: list[str], spec: _Spec) -> None:
+    d = spec.dim
+    w = L.append
+    w('''
+
+@njit(parallel=True, **_OPTS)
+def transverse(X, P, steps, H, S, GOOD):
+    """S += log |nhat(F x) . J(x) nhat(x)| along orbits X (one orbit per prange item)."""
+    n = X.shape[1]
+    for k in prange(n):''')
+    ind = "        "
+    L.extend(_load_lines(spec, ind, "X[{i}, {idx}]", "P[{j}, {idx}]", "k"))
+    w(f"{ind}acc = 0.0")
+    w(f"{ind}cnt = 0.0")
+    w(f"{ind}for t in range(steps):")
+    ind2 = ind + "    "
+    exprs = list(spec.update) + list(spec.jacobian) + list(spec.normal)
+    names = ([f"_n{i}" for i in range(d)] + [f"_j{i}_{j}" for i in range(d) for j in range(d)]
+             + [f"_m{i}" for i in range(d)])
+    L.extend(_assignments(exprs, names, ind2, "t"))
+    w(f"{ind2}g = {_good_expr([f'_n{i}' for i in range(d)])}")
+    w(f"{ind2}if not g:")
+    w(f"{ind2}    break")
+    # normal at the image: same expressions with state replaced by the image
+    sub = {sp.Symbol(f"_s{i}", real=True): sp.Symbol(f"_n{i}", real=True) for i in range(d)}
+    L.extend(_assignments([c.xreplace(sub) for c in spec.normal], [f"_o{i}" for i in range(d)],
+                          ind2, "y"))
+    jm = " + ".join(f"_o{i}*_j{i}_{j}*_m{j}" for i in range(d) for j in range(d))
+    nm = " + ".join(f"_m{i}*_m{i}" for i in range(d))
+    no = " + ".join(f"_o{i}*_o{i}" for i in range(d))
+    w(f"{ind2}acc += math.log(abs({jm}) / math.sqrt(({nm})*({no})))")
+    w(f"{ind2}cnt += 1.0")
+    for i in range(d):
+        w(f"{ind2}_s{i} = _n{i}")
+    w(f"{ind}S[k] = acc")
+    w(f"{ind}GOOD[k] = cnt")
+    for i in range(d):
+        w(f"{ind}X[{i}, k] = _s{i}")
+
+
+# -- cache and import --------------------------------------------------------------------------
+def _key(spec: _Spec, name: str) -> str:
+    text = repr((CODEGEN_VERSION, numba.__version__, np.__version__, name,
+                 [sp.srepr(e) for e in spec.update],
+                 None if spec.normal is None else [sp.srepr(e) for e in spec.normal]))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _import(path: Path, modname: str):
+    if modname in sys.modules:
+        return sys.modules[modname]
+    spec = importlib.util.spec_from_file_location(modname, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[modname] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# -- public objects ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class IterateResult:
+    """Outcome of :meth:`CompiledMap.iterate`.
+
+    Attributes
+    ----------
+    final : (n, d) float64
+        State after ``steps`` steps; a diverged orbit holds its last state within the horizon.
+    diverged : (n,) bool
+        Whether the orbit left the horizon (or became non-finite).
+    diverge_step : (n,) int64
+        Index ``k`` of the first iterate ``x_k`` beyond the horizon, ``-1`` if none.
+    trajectory : (n, record, d) float64 or None
+        The last ``record`` iterates ``x_{steps-record+1} .. x_steps`` (frozen after divergence).
+    steps : int
+        Number of steps requested.
+    """
+
+    final: np.ndarray
+    diverged: np.ndarray
+    diverge_step: np.ndarray
+    trajectory: np.ndarray | None
+    steps: int
+
+
+class CompiledMap:
+    """Numba kernels of a :class:`theory.SymbolicMap` (build it with :func:`compile_map`).
+
+    Attributes
+    ----------
+    map : the SymbolicMap; ``dim``; ``param_names`` (parameter names, in order); ``source_path``.
+    """
+
+    def __init__(self, F, module, path: Path):
+        self.map = F
+        self.module = module
+        self.source_path = path
+        self.dim = F.dim
+        self.param_names = tuple(p.name for p in F.params)
+        self.name = F.name
+
+    def __repr__(self) -> str:
+        return f"CompiledMap({self.name!r}, dim={self.dim}, params={self.param_names})"
+
+    # -- input handling ------------------------------------------------------------------------
+    def _states(self, x, what: str = "x0") -> np.ndarray:
+        """(n, d) float64 C array from a point, a list of points or (d == 1) a vector."""
+        arr = np.asarray(x, dtype=np.float64)
+        if arr.ndim == 0 and self.dim == 1:
+            arr = arr.reshape(1, 1)
+        elif arr.ndim == 1:
+            if arr.shape[0] == self.dim:
+                arr = arr.reshape(1, self.dim)
+            elif self.dim == 1:
+                arr = arr.reshape(-1, 1)
+            else:
+                raise ValueError(f"{what}: shape {arr.shape} is not ({self.dim},) or "
+                                 f"(n, {self.dim})")
+        if arr.ndim != 2 or arr.shape[1] != self.dim:
+            raise ValueError(f"{what}: shape {arr.shape} is not ({self.dim},) or "
+                             f"(n, {self.dim})")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"{what}: non-finite start values")
+        return np.ascontiguousarray(arr)
+
+    def param_matrix(self, params, n: int | None = None) -> tuple[np.ndarray, int]:
+        """(npar, n) parameter array from a dict ``name -> scalar or (n,) array``.
+
+        Examples
+        --------
+        >>> from theory import gd_map
+        >>> K = compile_map(gd_map("(a*b - 1)**2/2", params="a b", step="mu"))
+        >>> K.param_matrix({"mu": [0.1, 0.2]})[0]
+        array([[0.1, 0.2]])
+        """
+        params = dict(params or {})
+        unknown = sorted(set(map(str, params)) - set(self.param_names))
+        if unknown:
+            raise ValueError(f"params: unknown parameter(s) {', '.join(unknown)} for map "
+                             f"{self.name!r} (parameters: {', '.join(self.param_names) or 'none'})")
+        missing = [p for p in self.param_names if p not in map(str, params)]
+        if missing:
+            raise ValueError(f"params: missing value for {', '.join(missing)}")
+        values = {str(k): np.asarray(v, dtype=np.float64) for k, v in params.items()}
+        sizes = {v.size for v in values.values() if v.ndim > 0}
+        for k, v in values.items():
+            if v.ndim > 1:
+                raise ValueError(f"params: {k} must be a scalar or a 1-D array, got shape "
+                                 f"{v.shape}")
+            if not np.all(np.isfinite(v)):
+                raise ValueError(f"params: {k} has non-finite values")
+        if n is not None:
+            sizes.add(n)
+        sizes.discard(1)
+        if len(sizes) > 1:
+            raise ValueError(f"params: lengths {sorted(sizes)} do not broadcast together")
+        m = sizes.pop() if sizes else 1
+        P = np.empty((len(self.param_names), m))
+        for j, name in enumerate(self.param_names):
+            P[j] = values[name]
+        return P, m
+
+    def _prepare(self, x, params):
+        X = self._states(x)
+        P, m = self.param_matrix(params, None if X.shape[0] == 1 else X.shape[0])
+        if X.shape[0] == 1 and m > 1:
+            X = np.repeat(X, m, axis=0)
+        return np.array(X.T, order="C"), np.ascontiguousarray(P)   # always a copy
+
+    # -- kernels -------------------------------------------------------------------------------
+    def step(self, x, params=None) -> np.ndarray:
+        """Image ``F(x)``: shape (d,) for one point, (n, d) for many.
+
+        Examples
+        --------
+        >>> from theory import gd_map
+        >>> K = compile_map(gd_map("(a*b - 1)**2/2", params="a b", step="mu"))
+        >>> K.step([2.0, 1.0], {"mu": 0.5})
+        array([1.5, 0. ])
+        """
+        single = np.ndim(x) <= 1 and (np.ndim(x) == 0 or np.shape(x)[0] == self.dim)
+        X, P = self._prepare(x, params)
+        out = np.empty_like(X)
+        self.module.step_many(X, P, out)
+        return out[:, 0] if single and out.shape[1] == 1 else out.T.copy()
+
+    def jacobian(self, x, params=None) -> np.ndarray:
+        """Jacobian ``DF(x)``: shape (d, d) for one point, (n, d, d) for many.
+
+        Examples
+        --------
+        >>> from theory import gd_map
+        >>> K = compile_map(gd_map("(a*b - 1)**2/2", params="a b", step="mu"))
+        >>> K.jacobian([1.0, 1.0], {"mu": 0.5})
+        array([[ 0.5, -0.5],
+               [-0.5,  0.5]])
+        """
+        single = np.ndim(x) <= 1 and (np.ndim(x) == 0 or np.shape(x)[0] == self.dim)
+        X, P = self._prepare(x, params)
+        out = np.empty((self.dim, self.dim, X.shape[1]))
+        self.module.jacobian_many(X, P, out)
+        out = np.moveaxis(out, 2, 0).copy()
+        return out[0] if single and out.shape[0] == 1 else out
+
+    def iterate(self, x0, params=None, steps: int = 1000, *, horizon: float = DEFAULT_HORIZON,
+                chunk: int = DEFAULT_CHUNK, record: int = 0) -> IterateResult:
+        """Iterate many orbits at once, each with its own parameters.
+
+        Parameters
+        ----------
+        x0 : (d,) or (n, d) start points (for d == 1 also (n,)); must be finite.
+        params : dict name -> scalar or (n,) array, broadcast against the orbits.
+        steps : number of map applications.
+        horizon : an orbit diverges at the first iterate with ``max|x_i| > horizon`` or a
+            non-finite coordinate; it is then frozen at its last state within the horizon.
+        chunk : orbits per parallel task (performance only: results are bitwise identical for
+            every chunk size and thread count).
+        record : keep the last ``record`` iterates in ``trajectory``.
+
+        Examples
+        --------
+        >>> import sympy as sp
+        >>> from theory import SymbolicMap
+        >>> x = sp.Symbol("x")
+        >>> K = compile_map(SymbolicMap((x,), (x**2,), name="square"))
+        >>> run = K.iterate([0.5, 10.0], {}, steps=5)
+        >>> run.diverged, run.diverge_step
+        (array([False,  True]), array([-1,  3]))
+        >>> run.final[1]   # x_3 = 1e8 left the horizon 1e6: frozen at x_2
+        array([10000.])
+        """
+        steps = int(steps)
+        record = int(record)
+        chunk = int(chunk)
+        if steps < 0:
+            raise ValueError(f"steps: must be >= 0, got {steps}")
+        if not 0 <= record <= steps:
+            raise ValueError(f"record: must be between 0 and steps={steps}, got {record}")
+        if chunk < 1:
+            raise ValueError(f"chunk: must be >= 1, got {chunk}")
+        if not horizon > 0:
+            raise ValueError(f"horizon: must be > 0, got {horizon}")
+        X, P = self._prepare(x0, params)
+        n = X.shape[1]
+        outside = ~(np.abs(X) <= horizon).all(axis=0)
+        good = np.zeros(n)
+        R = np.empty((record, self.dim, n))
+        X0 = X.copy()
+        self.module.iterate(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, good)
+        diverged = (good < steps) | outside
+        dstep = np.where(diverged, good.astype(np.int64) + 1, -1)
+        if outside.any():
+            dstep[outside] = 0
+            X[:, outside] = X0[:, outside]
+            R[:, :, outside] = X0[None, :, outside]
+        traj = np.ascontiguousarray(R.transpose(2, 0, 1)) if record else None
+        return IterateResult(np.ascontiguousarray(X.T), diverged, dstep, traj, steps)
+
+
+_LOADED: dict[tuple[str, str], object] = {}
+
+
+def kernel_horizon(horizon: float) -> float:
+    """The bound the kernels test ``abs(x) <= H`` against: an infinite horizon becomes the largest
+    finite double, so that overflow to inf still counts as divergence."""
+    if not horizon > 0:
+        raise ValueError(f"horizon: must be > 0, got {horizon}")
+    return float(min(horizon, np.finfo(np.float64).max))
+
+
+def compile_map(F, *, cache_dir: str | os.PathLike | None = None, normal=None) -> CompiledMap:
+    """Generate, cache and compile the Numba kernels of a SymbolicMap.
+
+    Parameters
+    ----------
+    F : theory.SymbolicMap
+    cache_dir : where generated modules live (default :func:`default_cache_dir`). The file name is
+        a hash of the expressions, so a changed map gets a new file; Numba's own cache sits in
+        ``__pycache__`` next to it.
+    normal : optional normal field of an invariant curve (one expression per state variable, in the
+        map's symbols); adds the kernel used by :func:`numerics.transverse_exponent`.
+
+    Examples
+    --------
+    >>> from theory import gd_map
+    >>> K = compile_map(gd_map("(a*b - 1)**2/2", params="a b", step="mu"))
+    >>> K
+    CompiledMap('gd', dim=2, params=('mu',))
+    >>> K.source_path.suffix
+    '.py'
+    """
+    if not hasattr(F, "update") or not hasattr(F, "state"):
+        raise ValueError(f"F: expected a theory.SymbolicMap, got {type(F).__name__}")
+    if normal is not None and not isinstance(normal, (list, tuple, sp.Matrix)):
+        raise ValueError("normal: give one expression (or number) per state variable")
+    if normal is not None:
+        by_name = {s.name: s for s in (*F.state, *F.params)}
+        normal = [sp.sympify(c, locals=by_name) for c in normal]
+        table = {sp.Symbol(s.name): s for s in (*F.state, *F.params)}
+        normal = [c.xreplace(table) for c in normal]
+    spec = _spec(F, normal)
+    key = _key(spec, F.name)
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    path = root / f"dv_{key}.py"
+    if not path.exists():
+        pairs = "\n".join(f"{s} -> {sp.sstr(u)}" for s, u in zip(F.state, F.update, strict=True))
+        pairs += "\nparameters: " + ", ".join(p.name for p in F.params)
+        _write_atomic(path, _source(spec, F.name, pairs))
+    modname = f"_dynverify_kernels_{key}"
+    cache_key = (modname, str(path))
+    module = _LOADED.get(cache_key)
+    if module is None:
+        module = _import(path, modname)
+        _LOADED[cache_key] = module
+    return CompiledMap(F, module, path)
+
+
+def _as_param_dict(K: CompiledMap, params: Mapping | None) -> dict:
+    return {str(k): v for k, v in dict(params or {}).items()}

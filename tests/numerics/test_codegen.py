@@ -1,0 +1,159 @@
+"""Generated kernels: exact values, input validation, bitwise reproducibility, divergence, cache."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numba
+import numpy as np
+import pytest
+import sympy as sp
+
+from numerics import compile_map
+from numerics.codegen import IterateResult
+from theory import SymbolicMap
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_step_and_jacobian_match_exact_sympy(two_factor, two_factor_map):
+    F = two_factor_map
+    pts = [(sp.Rational(3, 2), sp.Rational(-1, 4)), (sp.Rational(1, 3), sp.Integer(2))]
+    mu = sp.Rational(3, 10)
+    for p in pts:
+        sub = dict(zip(F.state, p, strict=True)) | {F.params[0]: mu}
+        exact = [float(u.subs(sub)) for u in F.update]
+        jac = np.array(F.jacobian().subs(sub), dtype=float)
+        x = np.array([float(v) for v in p])
+        np.testing.assert_allclose(two_factor.step(x, {"mu": 0.3}), exact, rtol=1e-15)
+        np.testing.assert_allclose(two_factor.jacobian(x, {"mu": 0.3}), jac, rtol=1e-15,
+                                   atol=1e-15)
+
+
+def test_batched_shapes_and_per_orbit_parameters(two_factor):
+    X = np.array([[1.0, 2.0], [0.5, 0.5], [2.0, -1.0]])
+    mus = np.array([0.1, 0.2, 0.3])
+    out = two_factor.step(X, {"mu": mus})
+    assert out.shape == (3, 2)
+    for i in range(3):
+        np.testing.assert_array_equal(out[i], two_factor.step(X[i], {"mu": mus[i]}))
+    assert two_factor.jacobian(X, {"mu": 0.1}).shape == (3, 2, 2)
+    run = two_factor.iterate([0.5, 0.5], {"mu": mus}, steps=3)   # one start, broadcast
+    assert isinstance(run, IterateResult) and run.final.shape == (3, 2)
+
+
+@pytest.mark.parametrize(
+    ("x0", "params", "match"),
+    [
+        ([np.nan, 1.0], {"mu": 0.1}, "x0: non-finite"),
+        ([1.0, 2.0, 3.0], {"mu": 0.1}, r"x0: shape \(3,\)"),
+        ([1.0, 1.0], {"mu": 0.1, "nu": 2.0}, "params: unknown parameter.*nu"),
+        ([1.0, 1.0], {}, "params: missing value for mu"),
+        ([[1.0, 1.0]] * 3, {"mu": [0.1, 0.2]}, "do not broadcast"),
+        ([1.0, 1.0], {"mu": np.inf}, "params: mu has non-finite"),
+    ],
+)
+def test_bad_input_is_a_one_line_value_error(two_factor, x0, params, match):
+    with pytest.raises(ValueError, match=match) as info:
+        two_factor.iterate(x0, params, steps=2)
+    assert "\n" not in str(info.value)
+
+
+def test_bad_iterate_options(two_factor):
+    for kwargs, match in [({"steps": -1}, "steps"), ({"record": 5}, "record"),
+                          ({"chunk": 0}, "chunk"), ({"horizon": 0.0}, "horizon")]:
+        with pytest.raises(ValueError, match=match):
+            two_factor.iterate([1.0, 1.0], {"mu": 0.1}, **{"steps": 3, **kwargs})
+
+
+def _mixed_starts(n, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.uniform(-2.5, 2.5, size=(n, 2))
+    mu = rng.uniform(0.01, 0.9, size=n)   # converging, oscillating, chaotic and diverging orbits
+    return X, mu
+
+
+def test_bitwise_identical_for_any_chunk_and_thread_count(two_factor):
+    X, mu = _mixed_starts(5000)
+    before = numba.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+            for chunk in (1, 7, 256, 4096):
+                run = two_factor.iterate(X, {"mu": mu}, steps=300, chunk=chunk, record=4)
+                results.append(run)
+    finally:
+        numba.set_num_threads(before)
+    first = results[0]
+    assert first.diverged.any() and not first.diverged.all()
+    for run in results[1:]:
+        assert run.final.tobytes() == first.final.tobytes()
+        assert run.trajectory.tobytes() == first.trajectory.tobytes()
+        assert np.array_equal(run.diverge_step, first.diverge_step)
+
+
+@pytest.mark.parametrize("horizon", [1e6, np.inf])
+def test_overflow_is_a_label_not_a_nan(square, horizon):
+    run = square.iterate([[10.0], [0.5], [1.0]], {}, steps=50, horizon=horizon, record=10)
+    assert run.diverged.tolist() == [True, False, False]
+    assert np.isfinite(run.final).all() and np.isfinite(run.trajectory).all()
+    # 10**(2**k): beyond 1e6 at k = 3; non-finite (overflow to inf) at k = 9
+    assert run.diverge_step[0] == (3 if horizon == 1e6 else 9)
+    x = 10.0
+    for _ in range(run.diverge_step[0] - 1):
+        x = x * x
+    assert run.final[0, 0] == x and x == (1e4 if horizon == 1e6 else x)
+    assert (run.trajectory[0] == run.final[0]).all()   # frozen
+
+
+def test_start_beyond_horizon_diverges_at_step_zero(square):
+    run = square.iterate([[2e6], [0.5]], {}, steps=3, record=2)
+    assert run.diverge_step.tolist() == [0, -1]
+    assert run.final[0, 0] == 2e6 and (run.trajectory[0] == 2e6).all()
+
+
+def test_inputs_are_not_modified(cubic):
+    a0 = np.array([0.3, 5.0, -0.2])
+    cubic.iterate(a0, {"mu": 0.5}, steps=10)
+    assert a0.tolist() == [0.3, 5.0, -0.2]
+
+
+def test_zero_steps_and_maps_without_parameters(square):
+    run = square.iterate([0.5, 2.0], steps=0)
+    assert run.final[:, 0].tolist() == [0.5, 2.0] and not run.diverged.any()
+
+
+def test_generated_source_is_cached_on_disk(tmp_path):
+    x, r = sp.symbols("x r")
+    F = SymbolicMap((x,), (r * x * (1 - x),), params=(r,), name="cache-probe")
+    K1 = compile_map(F, cache_dir=tmp_path)
+    assert K1.source_path.parent == tmp_path and K1.source_path.exists()
+    stamp = K1.source_path.stat().st_mtime_ns
+    K2 = compile_map(F, cache_dir=tmp_path)
+    assert K2.source_path == K1.source_path and K2.source_path.stat().st_mtime_ns == stamp
+    assert K2.module is K1.module
+    G = SymbolicMap((x,), (r * x * (1 - x) + 1,), params=(r,), name="cache-probe")
+    assert compile_map(G, cache_dir=tmp_path).source_path != K1.source_path
+    assert not list(tmp_path.glob(".tmp-*"))       # atomic write leaves no temp files
+
+
+def test_second_process_loads_machine_code_from_disk(tmp_path):
+    script = textwrap.dedent(f"""
+        import sympy as sp
+        from numerics import compile_map
+        from theory import SymbolicMap
+        x, r = sp.symbols("x r")
+        K = compile_map(SymbolicMap((x,), (r*x*(1 - x),), params=(r,), name="proc"),
+                        cache_dir={str(tmp_path)!r})
+        K.step([0.25], {{"r": 2.0}})
+        st = K.module.step_many.stats
+        print(sum(st.cache_hits.values()), sum(st.cache_misses.values()))
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    outs = [subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           env=env, check=True, timeout=120).stdout.split() for _ in range(2)]
+    assert outs[0] == ["0", "1"]     # first process compiles
+    assert outs[1] == ["1", "0"]     # second process loads from the disk cache
