@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numerics.codegen import DEFAULT_HORIZON, CompiledMap, compile_map
+from numerics.codegen import DEFAULT_CHUNK, DEFAULT_HORIZON, CompiledMap, compile_map
 
 __all__ = ["BasinLabels", "classify", "classify_points"]
 
@@ -58,7 +58,7 @@ class BasinLabels:
 def classify_points(K: CompiledMap, starts, params: Mapping | None = None, steps: int = 1000, *,
                     max_period: int = 8, tol: float = 1e-9, fixed_points=None,
                     family: Callable | None = None, assign_tol: float = 1e-6,
-                    horizon: float = DEFAULT_HORIZON, chunk: int = 256) -> BasinLabels:
+                    horizon: float = DEFAULT_HORIZON, chunk: int = DEFAULT_CHUNK) -> BasinLabels:
     """Label an array of starts (last axis = state) -- see :func:`classify`.
 
     Examples

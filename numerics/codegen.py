@@ -38,9 +38,11 @@ from sympy.printing.pycode import PythonCodePrinter
 __all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
 
 #: bump when the generated source changes shape (part of the cache key)
-CODEGEN_VERSION = "1"
+CODEGEN_VERSION = "3"
 DEFAULT_HORIZON = 1e6
-DEFAULT_CHUNK = 256
+DEFAULT_CHUNK = 64
+#: steps between divergence tests in `iterate` (speed only: results do not depend on it)
+ITERATE_BLOCK = 64
 
 
 def default_cache_dir() -> Path:
@@ -176,34 +178,81 @@ def _source(spec: _Spec, name: str, pairs: str) -> str:
                       "        ", "t")
 
     # batched iteration ---------------------------------------------------------------------------
-    w('''
+    # Steps before `rec_start` run in blocks of BLOCK steps with no per-step test: the lane loop is
+    # then pure arithmetic that LLVM vectorizes. After a block, a lane outside the horizon (or
+    # non-finite) is replayed from the block's start with the per-step test, so its divergence
+    # step and frozen state are exactly those of a step-by-step run; lanes already frozen are
+    # restored. Every lane sees the same arithmetic in both paths, so results are bitwise those of
+    # a per-step loop. Recorded steps run one at a time (double buffered).
+    w(f"""
+
+BLOCK = {ITERATE_BLOCK}
+
 
 @njit(parallel=True, **_OPTS)
 def iterate(X, P, steps, H, chunk, R, rec_start, GOOD):
-    """Advance the orbits X (DIM, n) in place by `steps` steps with parameters P (NPAR, n).
+    \"\"\"Advance the orbits X (DIM, n) in place by `steps` steps with parameters P (NPAR, n).
 
     GOOD (n,) float64 is incremented by the number of steps whose image lay within the horizon;
     an orbit whose image leaves it is frozen at its last state within (see module docstring).
-    Iterates x_{t+1} with t >= rec_start are written to R[t - rec_start] (R has shape (r, DIM, n)).
-    """
+    Iterates x_{{t+1}} with t >= rec_start go to R[t - rec_start] (R has shape (r, DIM, n)).
+    \"\"\"
     n = X.shape[1]
     nch = (n + chunk - 1) // chunk
+    fast = min(steps, rec_start)
     for c in prange(nch):
         lo = c * chunk
         hi = min(n, lo + chunk)
         w = hi - lo
         buf = np.empty((2, DIM, w))
+        save = np.empty((DIM, w))
         prm = np.empty((max(NPAR, 1), w))
         cnt = np.zeros(w)
+        dead = np.zeros(w, dtype=np.bool_)
         for i in range(DIM):
             for k in range(w):
                 buf[0, i, k] = X[i, lo + k]
         for j in range(NPAR):
             for k in range(w):
                 prm[j, k] = P[j, lo + k]
-        src = 0
-        for t in range(steps):
-            dst = 1 - src''')
+        t = 0
+        while t < fast:
+            nb = min(BLOCK, fast - t)
+            for i in range(DIM):
+                for k in range(w):
+                    save[i, k] = buf[0, i, k]""")
+    for i in range(d):
+        w(f"            a{i} = buf[0, {i}]")
+    for j in range(npar):
+        w(f"            q{j} = prm[{j}]")
+    w("            for s in range(nb):")
+    w("                for k in range(w):")
+    L += _load_lines(spec, "                    ", "a{i}[{idx}]", "q{j}[{idx}]", "k")
+    L += _assignments(spec.update, new, "                    ", "t")
+    for i in range(d):
+        w(f"                    a{i}[k] = _n{i}")
+    w("            for k in range(w):")
+    w("                if dead[k]:")
+    for i in range(d):
+        w(f"                    a{i}[k] = save[{i}, k]")
+    w(f"                elif {_good_expr([f'a{i}[k]' for i in range(d)])}:")
+    w("                    cnt[k] += nb")
+    w("                else:")
+    L += _load_lines(spec, "                    ", "save[{i}, {idx}]", "q{j}[{idx}]", "k")
+    w("                    for s in range(nb):")
+    L += _assignments(spec.update, new, "                        ", "t")
+    w(f"                        if not ({_good_expr(new)}):")
+    w("                            dead[k] = True")
+    w("                            break")
+    for i in range(d):
+        w(f"                        _s{i} = _n{i}")
+    w("                        cnt[k] += 1.0")
+    for i in range(d):
+        w(f"                    a{i}[k] = _s{i}")
+    w("            t += nb")
+    w("        src = 0")
+    w("        for t in range(fast, steps):")
+    w("            dst = 1 - src")
     for i in range(d):
         w(f"            a{i} = buf[src, {i}]")
         w(f"            b{i} = buf[dst, {i}]")
@@ -216,17 +265,16 @@ def iterate(X, P, steps, H, chunk, R, rec_start, GOOD):
     for i in range(d):
         w(f"                b{i}[k] = _n{i} if g else _s{i}")
     w("                cnt[k] += 1.0 if g else 0.0")
-    w('''            if t >= rec_start:
-                r = t - rec_start
-                for i in range(DIM):
-                    for k in range(w):
-                        R[r, i, lo + k] = buf[dst, i, k]
-            src = dst
-        for i in range(DIM):
-            for k in range(w):
-                X[i, lo + k] = buf[src, i, k]
-        for k in range(w):
-            GOOD[lo + k] += cnt[k]''')
+    w("            r = t - rec_start")
+    w("            for i in range(DIM):")
+    w("                for k in range(w):")
+    w("                    R[r, i, lo + k] = buf[dst, i, k]")
+    w("            src = dst")
+    w("        for i in range(DIM):")
+    w("            for k in range(w):")
+    w("                X[i, lo + k] = buf[src, i, k]")
+    w("        for k in range(w):")
+    w("            GOOD[lo + k] += cnt[k]")
 
     # Lyapunov: q tangent vectors, re-orthonormalised every step (modified Gram-Schmidt) ---------
     for q, fname in ((1, "lyapunov_top"), (d, "lyapunov_all")):
@@ -363,7 +411,7 @@ def transverse(X, P, steps, H, S, GOOD):
 
 # -- cache and import --------------------------------------------------------------------------
 def _key(spec: _Spec, name: str) -> str:
-    text = repr((CODEGEN_VERSION, numba.__version__, np.__version__, name,
+    text = repr((CODEGEN_VERSION, ITERATE_BLOCK, numba.__version__, np.__version__, name,
                  [sp.srepr(e) for e in spec.update],
                  None if spec.normal is None else [sp.srepr(e) for e in spec.normal]))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
@@ -578,16 +626,17 @@ class CompiledMap:
         X, P = self._prepare(x0, params)
         n = X.shape[1]
         outside = ~(np.abs(X) <= horizon).all(axis=0)
+        any_outside = bool(outside.any())
         good = np.zeros(n)
         R = np.empty((record, self.dim, n))
-        X0 = X.copy()
+        X0 = X[:, outside].copy() if any_outside else None
         self.module.iterate(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, good)
         diverged = (good < steps) | outside
         dstep = np.where(diverged, good.astype(np.int64) + 1, -1)
-        if outside.any():
+        if any_outside:
             dstep[outside] = 0
-            X[:, outside] = X0[:, outside]
-            R[:, :, outside] = X0[None, :, outside]
+            X[:, outside] = X0
+            R[:, :, outside] = X0[None]
         traj = np.ascontiguousarray(R.transpose(2, 0, 1)) if record else None
         return IterateResult(np.ascontiguousarray(X.T), diverged, dstep, traj, steps)
 

@@ -22,7 +22,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numerics.codegen import DEFAULT_HORIZON, CompiledMap, compile_map, kernel_horizon
+from numerics.codegen import (
+    DEFAULT_CHUNK,
+    DEFAULT_HORIZON,
+    CompiledMap,
+    compile_map,
+    kernel_horizon,
+)
 
 __all__ = ["LyapunovResult", "lyapunov", "transverse_exponent"]
 
@@ -66,7 +72,7 @@ def _sweep(K: CompiledMap, param, values, x0, other_params):
 def lyapunov(K: CompiledMap, param: str | None = None, values=None, x0=None, steps: int = 10_000,
              *, transient: int = 1000, other_params: Mapping | None = None,
              spectrum: bool = False, horizon: float = DEFAULT_HORIZON,
-             chunk: int = 256) -> LyapunovResult:
+             chunk: int = DEFAULT_CHUNK) -> LyapunovResult:
     """Largest Lyapunov exponent (or the full spectrum) along a parameter grid.
 
     Parameters

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from numerics.codegen import DEFAULT_HORIZON, CompiledMap
+from numerics.codegen import DEFAULT_CHUNK, DEFAULT_HORIZON, CompiledMap
 
 __all__ = ["EscapeResult", "OrbitDiagram", "escape", "orbit_diagram"]
 
@@ -60,7 +60,7 @@ class OrbitDiagram:
 def orbit_diagram(K: CompiledMap, param: str, values, x0, transient: int = 1000,
                   record: int = 200, other_params: Mapping | None = None, *,
                   continuation: bool = False, horizon: float = DEFAULT_HORIZON,
-                  chunk: int = 256) -> OrbitDiagram:
+                  chunk: int = DEFAULT_CHUNK) -> OrbitDiagram:
     """Orbit diagram: iterate from ``x0`` for each parameter value, discard a transient, record.
 
     Parameters
@@ -145,7 +145,7 @@ class EscapeResult:
 
 
 def escape(K: CompiledMap, starts, params: Mapping | None = None, steps: int = 1000, *,
-           horizon: float = DEFAULT_HORIZON, chunk: int = 256) -> EscapeResult:
+           horizon: float = DEFAULT_HORIZON, chunk: int = DEFAULT_CHUNK) -> EscapeResult:
     """Which starts escape (leave the horizon within ``steps``)?
 
     ``starts`` is an array whose last axis has length ``d`` (any grid shape in front), or for a
