@@ -96,14 +96,13 @@ class Axis:
         name, _, spec = text.partition("=")
         parts = spec.split(":")
         try:
-            if len(parts) == 1:
-                value = float(parts[0])
-                return cls(name.strip(), value, value, 1)
-            if len(parts) != 3:
+            if len(parts) not in (1, 3):
                 raise ValueError
-            return cls(name.strip(), float(parts[0]), float(parts[1]), int(parts[2]))
+            lo = float(parts[0])
+            hi, n = (float(parts[1]), int(parts[2])) if len(parts) == 3 else (lo, 1)
         except ValueError:
             raise SweepError(f"axis {text!r}: expected name=lo:hi:n or name=value") from None
+        return cls(name.strip(), lo, hi, n)
 
 
 @dataclass(frozen=True)

@@ -337,6 +337,8 @@ def _cmd_sweep(args) -> int:
         return run_sweep_command(args)
     except ValueError as exc:  # SweepError and bad expressions are bad input
         raise UsageError(" ".join(str(exc).split())) from None
+    except OSError as exc:  # an unwritable --store
+        raise UsageError(f"--store {args.store!r}: {exc.strerror or exc}") from None
 
 
 def _sweep_figure(extras: list[str]):

@@ -99,11 +99,9 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     Other axes are fixed at the grid point nearest to ``at[name]`` (default their middle point).
     Returns a matplotlib Figure.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
     from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
     s = SweepStore(store)
     d = s.definition
@@ -148,7 +146,7 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     fixed = ", ".join(f"{a.name}={a.values()[i]:.4g}" for a, i in zip(d.axes, index, strict=True)
                       if not isinstance(i, slice))
     ax.set_title(f"{d.name}: fate after {d.steps} steps" + (f" ({fixed})" if fixed else ""))
-    handles = [matplotlib.patches.Patch(color=cmap(i), label=s.legend[c])
+    handles = [Patch(color=cmap(i), label=s.legend[c])
                for i, c in enumerate(codes) if np.any(img == c)]
     ax.legend(handles=handles, loc="upper right", fontsize="small", framealpha=0.8)
     return fig
