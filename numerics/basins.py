@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit, prange
 
 from numerics.codegen import DEFAULT_CHUNK, DEFAULT_HORIZON, CompiledMap, compile_map
 
@@ -55,6 +56,30 @@ class BasinLabels:
         return {self.legend[int(c)]: int(k) for c, k in zip(codes, num, strict=True)}
 
 
+@njit(parallel=True, cache=True)
+def _smallest_period(T, max_period, tol, codes, labels):
+    """labels[i] = codes[p] for the smallest p <= max_period with |x_t - x_{t-p}| <= tol*scale over
+    the window of orbit i (scale = max(1, |x|) coordinatewise over the window), else codes[0]."""
+    n, window, d = T.shape
+    for i in prange(n):
+        labels[i] = codes[0]
+        for p in range(1, max_period + 1):
+            ok = True
+            for j in range(d):
+                scale = 1.0
+                for t in range(window):
+                    scale = max(scale, abs(T[i, t, j]))
+                for t in range(p, window):
+                    if not abs(T[i, t, j] - T[i, t - p, j]) <= tol * scale:
+                        ok = False
+                        break
+                if not ok:
+                    break
+            if ok:
+                labels[i] = codes[p]
+                break
+
+
 def classify_points(K: CompiledMap, starts, params: Mapping | None = None, steps: int = 1000, *,
                     max_period: int = 8, tol: float = 1e-9, fixed_points=None,
                     family: Callable | None = None, assign_tol: float = 1e-6,
@@ -86,7 +111,6 @@ def classify_points(K: CompiledMap, starts, params: Mapping | None = None, steps
         raise ValueError(f"steps: need at least 2*max_period = {window}, got {steps}")
     run = K.iterate(X, params, steps, horizon=horizon, chunk=chunk, record=window)
     T = run.trajectory                         # (n, window, d), frozen after divergence
-    scale = np.maximum(1.0, np.abs(T).max(axis=1))  # (n, d)
 
     legend: dict[int, str] = {DIVERGED: "diverged", BOUNDED: "bounded", CONVERGED: "converged"}
     code = CONVERGED + 1
@@ -110,13 +134,10 @@ def classify_points(K: CompiledMap, starts, params: Mapping | None = None, steps
     if code > 127:
         raise ValueError("fixed_points: too many categories for int8 labels")
 
-    labels = np.full(X.shape[0], BOUNDED, dtype=np.int8)
-    settled = np.zeros(X.shape[0], dtype=bool)
-    for p in range(1, max_period + 1):
-        diff = np.abs(T[:, p:, :] - T[:, :-p, :]).max(axis=1)
-        hit = ~settled & np.all(diff <= tol * scale, axis=1)
-        labels[hit] = CONVERGED if p == 1 else period_code[p]
-        settled |= hit
+    codes = np.array([BOUNDED, CONVERGED, *(period_code[p] for p in range(2, max_period + 1))],
+                     dtype=np.int8)
+    labels = np.empty(X.shape[0], dtype=np.int8)
+    _smallest_period(T, max_period, float(tol), codes, labels)
     conv = labels == CONVERGED
     final = run.final
     if fp is not None and conv.any():

@@ -336,6 +336,9 @@ def _write_chunk(store: Path, index: int, fields: Mapping[str, np.ndarray]) -> N
             shutil.rmtree(tmp)
 
 
+_WORKER_KERNELS: dict = {}
+
+
 def run_chunk(definition_json: str, store: str, index: int, numba_threads: int = 0) -> dict:
     """Compute and store one chunk; returns its label counts. Importable by Dask workers."""
     if numba_threads:
@@ -343,7 +346,10 @@ def run_chunk(definition_json: str, store: str, index: int, numba_threads: int =
 
         numba.set_num_threads(numba_threads)
     definition = SweepDefinition.from_json(json.loads(definition_json))
-    fields = compute_chunk(definition, index)
+    digest = definition.digest()
+    if digest not in _WORKER_KERNELS:  # rebuild and load the kernels once per worker process
+        _WORKER_KERNELS[digest] = compile_map(definition.symbolic_map())
+    fields = compute_chunk(definition, index, _WORKER_KERNELS[digest])
     _write_chunk(Path(store), index, fields)
     return _counts(fields)
 
