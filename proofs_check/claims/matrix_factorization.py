@@ -774,14 +774,32 @@ def _parse_alphas(text) -> tuple:
     return vals
 
 
+def _load_B(path: str, n: int) -> np.ndarray:
+    """An ``n x r`` initialisation direction from a ``.npy`` or text file (one row per line)."""
+    try:
+        if path.endswith(".npy"):
+            B = np.load(path, allow_pickle=False)
+        else:
+            B = np.loadtxt(path, ndmin=2)
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"B file {path!r}: {type(exc).__name__}: {exc}") from None
+    B = np.asarray(B, dtype=np.float64)
+    if B.ndim == 1:
+        B = B[:, None]
+    if B.ndim != 2 or B.shape[0] != n or not np.all(np.isfinite(B)):
+        raise ValueError(f"B file {path!r}: need a finite {n} x r matrix, got shape {B.shape}")
+    return B
+
+
 def learning_times_table(spectrum="4,2,1", B="aligned,generic", alphas="1e-2,1e-4,1e-6,1e-8",
                          seed="0") -> Table:
     """Exact (closed form + root finding) and predicted learning times, their error, plateau
     lengths and plateau losses, for ``Y = diag(spectrum)`` and ``U0 = alpha B``.
 
     Options (strings, from the command line): ``spectrum`` e.g. ``"4,2,1"``; ``B`` a
-    comma-separated list of kinds ``aligned | generic | under | over``; ``alphas``; ``seed`` of
-    the Gaussian B.
+    comma-separated list of kinds ``aligned | generic | under | over`` or ``file:PATH`` (an
+    ``n x r`` matrix in a ``.npy`` file or a whitespace-separated text file, ``n`` the length of
+    the spectrum); ``alphas``; ``seed`` of the Gaussian B.
 
     Examples
     --------
@@ -793,9 +811,12 @@ def learning_times_table(spectrum="4,2,1", B="aligned,generic", alphas="1e-2,1e-
     """
     spec = _parse_spectrum(spectrum)
     kinds = [k.strip() for k in str(B).split(",") if k.strip()]
+    matrices = {}
     for k in kinds:
-        if k not in KINDS:
-            raise ValueError(f"B kind {k!r} is not one of {', '.join(KINDS)}")
+        if k.startswith("file:"):
+            matrices[k] = _load_B(k[len("file:"):], len(spec))
+        elif k not in KINDS:
+            raise ValueError(f"B kind {k!r} is not one of {', '.join(KINDS)} or file:PATH")
     al = _parse_alphas(alphas)
     try:
         sd = int(seed)
@@ -807,7 +828,10 @@ def learning_times_table(spectrum="4,2,1", B="aligned,generic", alphas="1e-2,1e-
     rows = []
     for kind in kinds:
         for a in al:
-            lt = _times(spec, kind, a, sd)
+            if kind in matrices:
+                lt = nf.learning_times(np.diag(np.array(spec)), matrices[kind], a)
+            else:
+                lt = _times(spec, kind, a, sd)
             lens, plens = lt.plateau_length, lt.plateau_length_predicted
             for k in range(len(spec)):
                 learned = math.isfinite(lt.exact[k])

@@ -83,3 +83,18 @@ def test_plots_build():
     for fn in cmf.PLOTS.values():
         fig = fn(budget="quick", seed=0, spectrum="2,1", B="generic")
         assert fig.axes and np.isfinite(fig.axes[0].get_xlim()).all()
+
+
+def test_learning_times_table_takes_B_from_a_file(tmp_path):
+    from proofs_check.claims.matrix_factorization import learning_times_table
+
+    np.savetxt(tmp_path / "eye.txt", np.eye(3))
+    from_file = learning_times_table(spectrum="4,2,1", B=f"file:{tmp_path / 'eye.txt'}",
+                                     alphas="1e-4")
+    aligned = learning_times_table(spectrum="4,2,1", B="aligned", alphas="1e-4")
+    assert [r[1:] for r in from_file.rows] == [r[1:] for r in aligned.rows]
+    np.save(tmp_path / "bad.npy", np.ones((2, 2)))
+    with pytest.raises(ValueError, match="need a finite 3 x r matrix"):
+        learning_times_table(B=f"file:{tmp_path / 'bad.npy'}", alphas="1e-2")
+    with pytest.raises(ValueError, match="B file"):
+        learning_times_table(B=f"file:{tmp_path / 'missing.txt'}", alphas="1e-2")
