@@ -5,9 +5,12 @@ evidence. Exact identities are built lazily from the *derived* map
 (:func:`theory.models.two_factor.model`) and the claimed expressions kept in :data:`EXACT` (so a
 test can mutate a claimed expression and watch it be refuted). Inequalities on parameter ranges
 are proved by :class:`ExactArgument`: exact identities plus univariate sign facts decided by exact
-real-root isolation. Dynamical claims are checked numerically (NumPy, vectorised over orbits;
-mpmath for periodic orbits and bifurcation points) and come back at most ``verified``, with
-sample sizes, digits and worst errors.
+real-root isolation. Dynamical claims are checked numerically and come back at most
+``verified``, with sample sizes, digits and worst errors; every numeric evaluation of ``F_mu`` and
+of the balanced slice ``g`` is generated from the derived maps: compiled float64 kernels
+(:func:`numerics.compile_map`; escape labels, orbit diagrams, Lyapunov and transverse exponents,
+basins) and, in high precision, :func:`sympy.lambdify` of the derived expressions or
+:func:`numerics.bifurcation_points`.
 
 Where our specification was wrong or imprecise, the statement here says what is true and
 ``CORRECTIONS`` lists the change.
@@ -26,6 +29,7 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+import numerics
 from proofs_check.claim import Claim, Evidence, EvidenceResult
 from proofs_check.evidence.numeric import Estimate
 from proofs_check.evidence.symbolic import Identity
@@ -224,35 +228,64 @@ def mutated(claim_id: str, name: str, delta=None) -> ExactArgument:
 MU_INF = "1.302283462700712"
 #: saddle-node birth of the first period-3 orbit (the period-3 window opens)
 MU_3 = "1.450440964487875"
-FEIGENBAUM_DELTA = 4.669201609102990671853
+FEIGENBAUM_DELTA = numerics.FEIGENBAUM_DELTA
 
 
 # =============================================================================================
-# Numerics for the balanced slice (mpmath) and the 2-D map (NumPy, vectorised over orbits)
+# Numerics, all generated from the derived map: compiled kernels of F_mu and of the balanced
+# slice g (numerics.compile_map) for float64 work, sympy.lambdify of the derived expressions
+# for mpmath work. Nothing below types F_mu, g, g' or a derived quantity by hand.
 # =============================================================================================
 
-def _g_mp(y, m):
-    return (1 + m) * y - m * y**3
+@functools.cache
+def _KF():
+    """Compiled kernels of the derived ``F_mu`` (numerics.compile_map, cached on disk)."""
+    return numerics.compile_map(_F())
+
+
+@functools.cache
+def _Kg():
+    """Compiled kernels of the derived balanced slice ``g``."""
+    return numerics.compile_map(_tf().slice("balanced"))
+
+
+@functools.cache
+def _slice_mp() -> tuple:
+    """``(g, g', a*)`` of the derived balanced slice as mpmath functions: ``g(y, mu)``,
+    ``g'(y, mu)`` and the positive critical point ``a*(mu)`` (root of the derived ``g'``)."""
+    g = _g()
+    dg = _gd(g)
+    crit = next(r for r in sp.solve(dg, a) if r.xreplace({mu: 1}) > 0)
+    return (sp.lambdify((a, mu), g, "mpmath"), sp.lambdify((a, mu), dg, "mpmath"),
+            sp.lambdify((mu,), crit, "mpmath"))
 
 
 def _orbit_mp(y, m, n):
-    """``g^n(y)`` and its derivative."""
+    """``g^n(y)`` and its derivative ``(g^n)'(y)`` (mpmath, derived g and g')."""
+    g, dg, _ = _slice_mp()
     d = mpmath.mpf(1)
     for _ in range(n):
-        d *= 1 + m - 3 * m * y * y
-        y = (1 + m) * y - m * y**3
+        d *= dg(y, m)
+        y = g(y, m)
     return y, d
 
 
 def _crit(m):
-    return mpmath.sqrt((1 + m) / (3 * m))
+    """Positive critical point of g at ``mu = m`` (mpmath)."""
+    return _slice_mp()[2](m)
+
+
+def _exact_value(claim_id: str, name: str):
+    """A proved exact value of the catalogue (``EXACT[claim_id]``) as an mpmath number."""
+    return mpmath.mpf(str(sp.N(EXACT[claim_id].claimed()[name], mpmath.mp.dps + 10)))
 
 
 @functools.cache
 def superstable(kmax: int, dps: int = 40) -> tuple:
     """Parameters ``S_k`` (k = 0..kmax) where the period-``2^k`` orbit of the balanced slice
-    contains the critical point ``sqrt((1+mu)/(3mu))`` (secant on ``g^n(c) - c``, Feigenbaum
-    extrapolated starting guesses); as mpmath numbers at ``dps`` digits.
+    contains the critical point ``a*`` (secant on ``g^n(a*) - a*``, Feigenbaum extrapolated
+    starting guesses; ``S_0 = 1/2`` and ``S_1 = 3/sqrt2 - 1`` are the proved exact values of
+    tf.slice.fixed_points and tf.slice.two_cycle_asymmetric); mpmath numbers at ``dps`` digits.
 
     Examples
     --------
@@ -260,46 +293,44 @@ def superstable(kmax: int, dps: int = 40) -> tuple:
     [0.5, 1.1213203436, 1.2629896545]
     """
     with mpmath.workdps(dps):
-        out = [mpmath.mpf(1) / 2, 3 / mpmath.sqrt(2) - 1]
-        for k in range(2, kmax + 1):
-            n = 2**k
-            d = out[-1] - out[-2]
-            guess = out[-1] + d / (mpmath.mpf(FEIGENBAUM_DELTA) if k > 2 else 4)
-            root = mpmath.findroot(lambda m, n=n: _orbit_mp(_crit(m), m, n)[0] - _crit(m),
-                                   (guess, guess + d * mpmath.mpf("1e-3")), solver="secant",
-                                   tol=mpmath.mpf(10) ** (-dps + 6))
-            out.append(root)
-        return tuple(out[: kmax + 1])
+        if kmax <= 1:
+            out = (_exact_value("tf.slice.fixed_points", "mu_super"),
+                   _exact_value("tf.slice.two_cycle_asymmetric", "mu_super"))
+            return out[: kmax + 1]
+        prev = superstable(kmax - 1, dps)
+        n = 2**kmax
+        d = prev[-1] - prev[-2]
+        guess = prev[-1] + d / (mpmath.mpf(FEIGENBAUM_DELTA) if kmax > 2 else 4)
+        root = mpmath.findroot(lambda m: _orbit_mp(_crit(m), m, n)[0] - _crit(m),
+                               (guess, guess + d * mpmath.mpf("1e-3")), solver="secant",
+                               tol=mpmath.mpf(10) ** (-dps + 6))
+        return (*prev, root)
+
+
+@functools.cache
+def _doubling_point(k: int, dps: int) -> numerics.BifurcationPoint:
+    n = 2 ** (k - 1)
+    S = superstable(k, dps)
+    m0 = float(S[k - 1] + (S[k] - S[k - 1]) / 2)
+    # converge onto the attractor at m0 (float64, compiled g), then refine with mpmath
+    y = _Kg().iterate([float(_crit(mpmath.mpf(m0)))], {"mu": m0}, 400 * n).final[0, 0]
+    return numerics.bifurcation_points(_tf().slice("balanced"), "mu", "period-doubling", n,
+                                       near=m0, x0=[y], dps=dps)
 
 
 @functools.cache
 def doubling_points(kmax: int, dps: int = 40) -> tuple:
     """Period-doubling points ``mu_k`` where the period-``2^(k-1)`` orbit of the balanced slice
-    has multiplier ``-1`` (k = 1..kmax; ``mu_1 = 1``, ``mu_2 = sqrt5 - 1``), by Newton on
-    ``(g^n(y) - y, (g^n)'(y) + 1)`` started between consecutive superstable parameters.
+    has multiplier ``-1`` (k = 1..kmax; ``mu_1 = 1``, ``mu_2 = sqrt5 - 1``):
+    :func:`numerics.bifurcation_points` (mpmath Newton on ``(g^n(y) - y, (g^n)'(y) + 1)``)
+    started between consecutive superstable parameters.
 
     Examples
     --------
     >>> [round(float(t), 10) for t in doubling_points(3)]
     [1.0, 1.2360679775, 1.2880317545]
     """
-    S = superstable(kmax, dps)
-    out = []
-    with mpmath.workdps(dps):
-        for k in range(1, kmax + 1):
-            n = 2 ** (k - 1)
-            m0 = S[k - 1] + (S[k] - S[k - 1]) / 2
-            y = _crit(m0)
-            for _ in range(400):  # the n-cycle attracts at m0: converge onto it first
-                y = _orbit_mp(y, m0, n)[0]
-            y = mpmath.findroot(lambda t, m0=m0, n=n: _orbit_mp(t, m0, n)[0] - t, y)
-
-            def system(t, m, n=n):
-                z, dz = _orbit_mp(t, m, n)
-                return [z - t, dz + 1]
-            sol = mpmath.findroot(system, (y, m0), tol=mpmath.mpf(10) ** (-dps + 6))
-            out.append(sol[1])
-    return tuple(out)
+    return tuple(_doubling_point(k, dps).value for k in range(1, kmax + 1))
 
 
 def _extrapolate(seq) -> tuple:
@@ -311,51 +342,58 @@ def _extrapolate(seq) -> tuple:
 @functools.cache
 def period3_saddle_node(dps: int = 40):
     """``(mu_3, y)``: the first saddle-node of period 3 of the balanced slice (``g^3(y) = y``,
-    ``(g^3)'(y) = 1``), started from the superstable period-3 parameter.
+    ``(g^3)'(y) = 1``; :func:`numerics.bifurcation_points`, kind ``"tangent"``), started from the
+    superstable period-3 orbit.
 
     Examples
     --------
     >>> round(float(period3_saddle_node()[0]), 10)
     1.4504409645
     """
+    m3 = superstable_period3(dps)
     with mpmath.workdps(dps):
-        m3 = superstable_period3(dps)
-        m0 = m3 - mpmath.mpf("1e-4")
-        y = _crit(m3)
-        y = mpmath.findroot(lambda t: _orbit_mp(t, m3, 3)[0] - t, y)
-
-        def system(t, m):
-            z, dz = _orbit_mp(t, m, 3)
-            return [z - t, dz - 1]
-        sol = mpmath.findroot(system, (y, m0), tol=mpmath.mpf(10) ** (-dps + 6))
-        return sol[1], sol[0]
+        y = float(_crit(m3))   # the superstable orbit passes through a*
+    bp = numerics.bifurcation_points(_tf().slice("balanced"), "mu", "tangent", 3,
+                                     near=float(m3) - 1e-4, x0=[y], dps=dps)
+    return bp.value, bp.point[0]
 
 
 @functools.cache
 def superstable_period3(dps: int = 40):
-    """Parameter where the period-3 orbit of the balanced slice contains the critical point.
+    """Parameter where the period-3 orbit of the balanced slice contains the critical point:
+    bracketed on a float64 grid (compiled g), refined by :func:`numerics.bifurcation_points`
+    (kind ``"superstable"``).
 
     Examples
     --------
     >>> round(float(superstable_period3()), 8)
     1.45315558
     """
+    grid = np.linspace(1.4, 1.6, 401)
     with mpmath.workdps(dps):
-        grid = np.linspace(1.4, 1.6, 401)
-        f = [float(_orbit_mp(_crit(mpmath.mpf(m)), mpmath.mpf(m), 3)[0] - _crit(mpmath.mpf(m)))
-             for m in grid]
-        for i in range(len(grid) - 1):
-            if f[i] * f[i + 1] < 0:
-                return mpmath.findroot(lambda m: _orbit_mp(_crit(m), m, 3)[0] - _crit(m),
-                                       (mpmath.mpf(grid[i]), mpmath.mpf(grid[i + 1])),
-                                       solver="anderson", tol=mpmath.mpf(10) ** (-dps + 6))
+        c = np.array([float(_crit(mpmath.mpf(m))) for m in grid])
+    f = _Kg().iterate(c, {"mu": grid}, 3).final[:, 0] - c
+    for i in range(len(grid) - 1):
+        if f[i] * f[i + 1] < 0:
+            mid = (grid[i] + grid[i + 1]) / 2
+            return numerics.bifurcation_points(_tf().slice("balanced"), "mu", "superstable", 3,
+                                               near=mid, x0=[(c[i] + c[i + 1]) / 2],
+                                               dps=dps).value
     raise RuntimeError("no superstable period-3 parameter in (1.4, 1.6)")
+
+
+@functools.cache
+def _slice_coefficients():
+    """Coefficients of the derived g as a polynomial in ``a`` (lowest first), a NumPy function
+    of mu."""
+    coeffs = sp.Poly(_g(), a).all_coeffs()[::-1]
+    return sp.lambdify((mu,), coeffs, "numpy")
 
 
 def _period3_orbits(m: float) -> int:
     """Number of real period-3 orbits of the balanced slice at ``mu = m`` (roots of
-    ``(g^3(a) - a)/(g(a) - a)``, floating point)."""
-    p = np.polynomial.Polynomial([0.0, 1 + m, 0.0, -m])
+    ``g^3(a) - a`` that are not fixed points, floating point; g's coefficients derived)."""
+    p = np.polynomial.Polynomial([float(t) for t in _slice_coefficients()(m)])
     q = p(p(p)) - np.polynomial.Polynomial([0.0, 1.0])
     roots = q.roots()
     real = roots[np.abs(roots.imag) < 1e-7].real
@@ -363,63 +401,57 @@ def _period3_orbits(m: float) -> int:
     return (len(real) - len(fixed)) // 3
 
 
-def iterate(a0, b0, m, steps: int, bound: float = 1e8):
-    """Iterate ``F_mu`` on arrays of starts (NumPy, vectorised); returns ``(a, b, diverged_at)``
-    with ``diverged_at = -1`` for orbits that stayed within ``bound``.
-
-    Examples
-    --------
-    >>> A, B, k = iterate(np.array([0.5, 5.0]), np.array([0.5, 0.0]), 0.5, 200)
-    >>> np.round(A, 6).tolist(), k.tolist()
-    ([1.0, 0.0], [-1, 4])
-    """
-    A = np.array(a0, dtype=np.float64, copy=True)
-    B = np.array(b0, dtype=np.float64, copy=True)
-    M = np.broadcast_to(np.asarray(m, dtype=np.float64), A.shape)
-    k = np.full(A.shape, -1, dtype=np.int64)
-    for t in range(steps):
-        E = A * B - 1
-        A, B = A - M * B * E, B - M * A * E
-        bad = ~(np.abs(A) + np.abs(B) < bound) & (k < 0)
-        if bad.any():
-            k[bad] = t + 1
-            A[bad] = 0.0
-            B[bad] = 0.0
-    return A, B, k
+@functools.cache
+def _np(expr, args: tuple = (a, b, mu)):
+    """A derived expression as a NumPy function."""
+    return sp.lambdify(args, expr, "numpy")
 
 
-def _slice_orbit(m, y0, transient: int, record: int):
-    """Balanced-slice orbit points after a transient (NumPy, vectorised over ``m``)."""
-    m = np.asarray(m, dtype=np.float64)
-    y = np.full(m.shape, y0, dtype=np.float64)
-    for _ in range(transient):
-        y = (1 + m) * y - m * y**3
-    out = np.empty((record, *m.shape))
-    for t in range(record):
-        out[t] = y
-        y = (1 + m) * y - m * y**3
-    return out
+@functools.cache
+def _cofactor_H():
+    """The cofactor ``K = (H∘F)/H`` of the ellipse polynomial H, derived from the map."""
+    return sp.factor(sp.cancel(sp.expand(compose_with(_tf().H, _F())) / _tf().H))
+
+
+@functools.cache
+def _ellipse_axes_expr() -> tuple:
+    """Semi-axes ``(s_u, s_v)`` of ``E_mu`` in ``u = a + b``, ``v = a - b``: ``R = 1`` with the
+    model's ``R`` (a quadratic form in u, v), so ``s = 1/sqrt(coefficient)``."""
+    R = sp.Poly(sp.expand(_tf().R.xreplace({a: (u + v) / 2, b: (u - v) / 2})), u, v)
+    if R.coeff_monomial(u * v) != 0:  # pragma: no cover - a derivation bug
+        raise ValueError("R is not diagonal in (u, v)")
+    return tuple(sp.simplify(1 / sp.sqrt(sp.factor(R.coeff_monomial(t))))
+                 for t in (u**2, v**2))
+
+
+def _ellipse_axes(m) -> tuple:
+    """``(s_u, s_v)`` at ``mu = m`` (floats or arrays)."""
+    su, sv = _ellipse_axes_expr()
+    return _np(su, (mu,))(m), _np(sv, (mu,))(m)
 
 
 def transverse_exponent_balanced(m, transient: int = 2000, steps: int = 20000, y0: float = 0.7):
-    """Transverse Lyapunov exponent of the balanced attractor: the orbit mean of
-    ``log|1 + mu (a^2 - 1)|`` along the attractor reached from ``a0 = y0`` (vectorised).
+    """Transverse Lyapunov exponent of the balanced attractor reached from ``(y0, y0)``:
+    :func:`numerics.transverse_exponent` of the diagonal (normal ``(1, -1)``), i.e. the orbit
+    mean of ``log|1 + mu (a^2 - 1)|``.
 
     Examples
     --------
     >>> float(np.round(transverse_exponent_balanced(np.array([1.2]), 500, 2000)[0], 4))
     -0.2554
     """
-    orb = _slice_orbit(m, y0, transient, steps)
-    m = np.asarray(m, dtype=np.float64)
-    return np.mean(np.log(np.abs(1 + m * (orb**2 - 1))), axis=0)
+    res = numerics.transverse_exponent(_F(), (1, -1), "mu", np.atleast_1d(m), x0=(y0, y0),
+                                       steps=steps, transient=transient)
+    if res.diverged.any():  # pragma: no cover - the balanced attractors are bounded for mu < 2
+        raise ValueError("transverse_exponent_balanced: an orbit diverged")
+    return res.exponents
 
 
 def lyapunov_balanced(m, transient: int = 2000, steps: int = 20000, y0: float = 0.7):
-    """Lyapunov exponent of the balanced slice ``g`` (orbit mean of ``log|g'(a)|``)."""
-    orb = _slice_orbit(m, y0, transient, steps)
-    m = np.asarray(m, dtype=np.float64)
-    return np.mean(np.log(np.abs(1 + m - 3 * m * orb**2)), axis=0)
+    """Lyapunov exponent of the balanced slice g (:func:`numerics.lyapunov`, orbit mean of
+    ``log|g'(a)|``)."""
+    return numerics.lyapunov(_Kg(), "mu", np.atleast_1d(m), x0=y0, steps=steps,
+                             transient=transient).exponents
 
 
 def ellipse_lyapunov_closed(m):
@@ -433,40 +465,86 @@ def ellipse_lyapunov_closed(m):
     return np.arccosh((1 + np.sqrt(25 - 4 * np.asarray(m, dtype=np.float64) ** 2)) / 4)
 
 
+@functools.cache
+def _ellipse_mp() -> tuple:
+    """``(K, s_u, s_v)`` as mpmath functions: the derived cofactor of H of ``(a, b, mu)`` and the
+    semi-axes of ``E_mu`` of ``mu``."""
+    su, sv = _ellipse_axes_expr()
+    return (sp.lambdify((a, b, mu), _cofactor_H(), "mpmath"),
+            sp.lambdify((mu,), su, "mpmath"), sp.lambdify((mu,), sv, "mpmath"))
+
+
 def ellipse_lyapunov_quadrature(m, dps: int = 20):
-    """Mean of ``log|1 + 2 mu cos 2t + 4 cos^2 2t|`` for ``t`` uniform (mpmath quadrature,
-    split at the quarter periods)."""
+    """Mean of ``log|K|`` over ``E_mu`` for the angle ``t`` uniform, ``K`` the derived cofactor of
+    H at ``u = s_u cos t``, ``v = s_v sin t`` (the transverse multiplier there,
+    ``1 + 2mu cos 2t + 4cos^2 2t`` by tf.ellipse.transverse_multiplier); mpmath quadrature over a
+    period, split at the eighth periods."""
+    K, sfu, sfv = _ellipse_mp()
     with mpmath.workdps(dps):
-        f = lambda t: mpmath.log(abs(1 + 2 * m * mpmath.cos(2 * t) + 4 * mpmath.cos(2 * t) ** 2))  # noqa: E731
+        mm = mpmath.mpf(m)
+        su, sv = sfu(mm), sfv(mm)
+
+        def f(t):
+            U, V = su * mpmath.cos(t), sv * mpmath.sin(t)
+            return mpmath.log(abs(K((U + V) / 2, (U - V) / 2, mm)))
         pts = [k * mpmath.pi / 8 for k in range(9)]
         return float(mpmath.quad(f, pts) / mpmath.pi)
 
 
-def ellipse_lyapunov_orbit(m, steps: int, seed: int) -> float:
+def ellipse_lyapunov_orbit(m, steps: int, seed: int, every: int = 8) -> float:
     """Transverse exponent of ``E_mu`` measured along orbits of the 2-D map: start on ``E_mu`` at
-    a random angle, apply ``F_mu`` in float64, average the log of the exact one-step growth of
-    ``R - 1`` (the cofactor at the current point), then project back onto ``E_mu`` (radially in
-    the ``(u, v)`` ellipse coordinates) so that round-off cannot push the orbit away."""
+    a random angle, iterate the compiled ``F_mu`` in float64, average the log of the exact
+    one-step growth of ``H`` (the derived cofactor at each point), and every ``every`` steps
+    project back onto ``E_mu`` (by the angle in the ``(u, v)`` ellipse coordinates) so that
+    round-off cannot push the orbit away: ``E_mu`` repels (by at most ``e^{8 Lambda} < 3e3`` over
+    8 steps), so a plain orbit, as in :func:`numerics.transverse_exponent`, would leave it within
+    ~40 steps."""
     rng = np.random.default_rng(seed)
     n = 64
     t = rng.uniform(0, 2 * np.pi, n)
-    su, sv = 2 * math.sqrt((2 + m) / m), 2 * math.sqrt((2 - m) / m)
+    su, sv = (float(s) for s in _ellipse_axes(m))
+    cof = _np(_cofactor_H())
+    K = _KF()
     U, V = su * np.cos(t), sv * np.sin(t)
     acc = np.zeros(n)
-    for _ in range(steps // n + 1):
-        A, B = (U + V) / 2, (U - V) / 2
-        P = A * B
-        acc += np.log(np.abs(1 + m * m * P * (P - 1)))
-        E = P - 1
-        A, B = A - m * B * E, B - m * A * E
+    length = steps // n + 1          # steps per orbit
+    done = 0
+    while done < length:
+        k = min(every, length - done)
+        X = np.column_stack([(U + V) / 2, (U - V) / 2])
+        run = K.iterate(X, {"mu": m}, k, record=k)
+        pts = np.concatenate([X[:, None, :], run.trajectory[:, :-1, :]], axis=1)
+        acc += np.log(np.abs(cof(pts[..., 0], pts[..., 1], m))).sum(axis=1)
+        A, B = run.final[:, 0], run.final[:, 1]
         U, V = A + B, A - B
-        r = np.sqrt((U / su) ** 2 + (V / sv) ** 2)
-        U, V = U / r, V / r
         # keep the angle generic: a tiny seeded jitter breaks float64's periodic orbits
         th = np.arctan2(V / sv, U / su) + rng.normal(0, 1e-9, n)
         U, V = su * np.cos(th), sv * np.sin(th)
-    total = (steps // n + 1) * n
-    return float(acc.sum() / total)
+        done += k
+    return float(acc.sum() / (length * n))
+
+
+@functools.cache
+def _orbit_fn(high: bool):
+    """The derived ``F_mu`` as a plain-Python function (``math`` or ``mpmath``) of one point."""
+    return sp.lambdify((a, b, mu), list(_F().update), "mpmath" if high else "math")
+
+
+def _orbit_F(a0, b0, mu_value, steps: int, high: bool) -> list[tuple]:
+    """The orbit of the derived ``F_mu`` from ``(a0, b0)``, ``steps + 1`` points, in float or
+    mpmath (for the reduction checks, which need high precision in the chaotic regime)."""
+    f = _orbit_fn(high)
+    out = [(a0, b0)]
+    for _ in range(steps):
+        out.append(tuple(f(*out[-1], mu_value)))
+    return out
+
+
+@functools.cache
+def _R_uv(high: bool):
+    """The model's normalised ellipse function R in ``(u, v)`` (math or mpmath)."""
+    R = sp.factor(_tf().R.xreplace({a: (u + v) / 2, b: (u - v) / 2}))
+    return sp.lambdify((u, v, mu), R, "mpmath" if high else "math")
 
 
 # =============================================================================================
@@ -494,11 +572,12 @@ def _instance(rng: random.Random, d: int, N: int, m_target: float, kind: str, wi
     nx, nh, Y = sq(sum(t * t for t in xq)), sq(sum(t * t for t in h)), abs(yq)
     kappa, sg = nx * nh, (1 if yq > 0 else -1)
     mt = cv(m_target)
+    R = _R_uv(high)
     if kind == "A":
         th = rng.uniform(0, 2 * math.pi)
-        uu = 2 * sq((2 + mt) / mt) * cv(math.cos(th)) * sq(cv(0.5))
-        vv = 2 * sq((2 - mt) / mt) * cv(math.sin(th)) * sq(cv(0.5))
-        a0, b0 = (uu + vv) / 2, (uu - vv) / 2
+        uu, vv = cv(math.cos(th)), cv(math.sin(th))
+        c = sq(cv(0.5) / R(uu, vv, mt))
+        a0, b0 = c * (uu + vv) / 2, c * (uu - vv) / 2
         G = [[cv(rng.gauss(0, 1)) for _ in range(d)] for _ in range(d)]
         s0 = sum(xq[i] * G[i][j] * h[j] for i in range(d) for j in range(d))
         c = (sg * b0 * sq(kappa * Y) - s0) / (nx**2 * nh**2)
@@ -507,8 +586,7 @@ def _instance(rng: random.Random, d: int, N: int, m_target: float, kind: str, wi
     WQ = [[cv(rng.gauss(0, 1)) for _ in range(d)] for _ in range(width)]
     WK = [[cv(rng.gauss(0, 1)) for _ in range(d)] for _ in range(width)]
     U, V = tfm.normalise_model_b(WQ, WK, xq, yq, h)
-    R = mt * ((2 - mt) * U**2 + (2 + mt) * V**2) / (4 * (4 - mt**2))
-    c = sq(cv(0.5) / R)
+    c = sq(cv(0.5) / R(U, V, mt))
     return ([[c * t for t in r] for r in WQ], [[c * t for t in r] for r in WK], xq, yq, ctx, eta)
 
 
@@ -533,12 +611,12 @@ def reduction_error(kind: str, d: int, N: int, m: float, steps: int, seed: int,
         mu_val = args[-1] * tfm.mu_of(1, args[2], args[3], args[4])
         if kind == "A":
             traj = tfm.gd_model_a(*args, steps)
-            ref = tfm.iterate_two_factor(*traj[0], mu_val, steps)
+            ref = _orbit_F(*traj[0], mu_val, steps, bool(dps))
             pairs = [(p, q) for p, q in ref]
         else:
             traj = tfm.gd_model_b(*args, steps)
             u0, v0 = traj[0]
-            ref = tfm.iterate_two_factor((u0 + v0) / 2, (u0 - v0) / 2, mu_val, steps)
+            ref = _orbit_F((u0 + v0) / 2, (u0 - v0) / 2, mu_val, steps, bool(dps))
             pairs = [(abs(p + q), abs(p - q)) for p, q in ref]
         worst = 0.0
         for (x1, y1), (x2, y2) in zip(traj, pairs, strict=True):
@@ -981,23 +1059,21 @@ _add("tf.slice.catapult_window",
 def _catapult_convergence(budget, seed):
     ms = np.linspace(2 * math.sqrt(2) - 2 + 1e-3, 0.99, _q(budget, 12, 60))
     k = _q(budget, 41, 401)
-    worst, worst_at, rises, total = -np.inf, None, 0, 0
-    for m in ms:
-        D = math.sqrt(m * m + 4 * m - 4)
-        lo, hi = (2 + m - D) / (2 * m), (2 + m + D) / (2 * m)
-        a0 = np.sqrt(np.linspace(lo, hi, k + 2)[1:-1])
-        L0 = (a0**2 - 1) ** 2
-        a1 = (1 + m) * a0 - m * a0**3
-        rises += int(np.sum((a1**2 - 1) ** 2 > L0))
-        A, _, kk = iterate(a0, a0, m, _q(budget, 4000, 20000))
-        err = np.abs(np.abs(A) - 1)
-        err[kk >= 0] = np.inf
-        total += a0.size
-        i = int(np.argmax(err))
-        if err[i] > worst:
-            worst, worst_at = float(err[i]), {"mu": float(m), "a0": float(a0[i])}
-    return 1e-9 - worst, {"sample_size": total, "worst_error": worst, "worst_at": worst_at,
-                          "loss_rose_first_step": rises, "steps": _q(budget, 4000, 20000)}
+    steps = _q(budget, 4000, 20000)
+    window = EXACT["tf.slice.catapult_window"].claimed()   # proved window of a^2
+    lo, hi = _np(window["lo"], (mu,))(ms), _np(window["hi"], (mu,))(ms)
+    a0 = np.sqrt(np.concatenate([np.linspace(p, q, k + 2)[1:-1]
+                                 for p, q in zip(lo, hi, strict=True)]))
+    m = np.repeat(ms, k)
+    loss = _np(_tf().loss)
+    a1 = _Kg().step(a0, {"mu": m})[:, 0]
+    rises = int(np.sum(loss(a1, a1, m) > loss(a0, a0, m)))
+    run = _Kg().iterate(a0, {"mu": m}, steps, horizon=1e8)
+    err = np.where(run.diverged, np.inf, np.abs(np.abs(run.final[:, 0]) - 1))
+    i = int(np.argmax(err))
+    worst, worst_at = float(err[i]), {"mu": float(m[i]), "a0": float(a0[i])}
+    return 1e-9 - worst, {"sample_size": int(a0.size), "worst_error": worst,
+                          "worst_at": worst_at, "loss_rose_first_step": rises, "steps": steps}
 
 
 _add("tf.slice.catapult_convergence",
@@ -1087,10 +1163,11 @@ def _merging_numeric(budget, seed):
     mc = 3 * math.sqrt(3) / 2 - 1
     ms = np.concatenate([np.linspace(mu_inf_f() + 0.01, mc - 0.003, _q(budget, 20, 200)),
                          np.linspace(mc + 0.003, 1.99, _q(budget, 20, 200))])
-    orb = _slice_orbit(ms, 0.7, 2000, _q(budget, 5000, 50000))
+    od = numerics.orbit_diagram(_Kg(), "mu", ms, x0=0.7, transient=2000,
+                                record=_q(budget, 5000, 50000))
     below = ms < mc
-    neg = (orb < 0).any(axis=0)
-    ok = np.where(below, ~neg, neg)
+    neg = (od.points[:, :, 0] < 0).any(axis=1)
+    ok = np.where(below, ~neg, neg) & ~od.diverged
     return (0.0 if ok.all() else -1.0), {"sample_size": int(ms.size),
                                          "worst_at": {"mu": float(ms[~ok][0])} if (~ok).any()
                                          else None, "value": int(ok.sum())}
@@ -1131,12 +1208,19 @@ _add("tf.slice.invariant_density",
 
 
 def _lyap_mu2(budget, seed):
+    _, dg, _ = _slice_mp()
+    # the density proved in tf.slice.invariant_density: pi_rho / pi
+    rho = sp.lambdify((a,), EXACT["tf.slice.invariant_density"].claimed()["pi_rho"] / sp.pi,
+                      "mpmath")
     with mpmath.workdps(_q(budget, 20, 30)):
-        f = lambda y: mpmath.log(abs(3 - 6 * y * y)) / (mpmath.pi * mpmath.sqrt(2 - y * y))  # noqa: E731
+        two = mpmath.mpf(2)
+        # nodes within an ulp of +-sqrt2 can fall just outside the support, where rho is
+        # imaginary by round-off; the density is 0 there, which is its real part
+        f = lambda y: mpmath.log(abs(dg(y, two))) * mpmath.re(rho(y))  # noqa: E731
         r = 1 / mpmath.sqrt(2)
         val = mpmath.quad(f, [-mpmath.sqrt(2), -r, 0, r, mpmath.sqrt(2)])
     err = abs(float(val) - math.log(3))
-    orbit = float(lyapunov_balanced(np.array([1.9999]), 1000, _q(budget, 20000, 200000))[0])
+    orbit = float(lyapunov_balanced(1.9999, 1000, _q(budget, 20000, 200000))[0])
     return 1e-10 - err, {"sample_size": 1, "worst_error": err, "value": float(val),
                          "claimed": math.log(3), "orbit_average_at_mu_1.9999": orbit,
                          "digits": round(-math.log10(max(err, 1e-30) / math.log(3)), 1)}
@@ -1151,22 +1235,21 @@ def _escape_above_2(budget, seed):
     rng = np.random.default_rng(seed)
     ms = np.linspace(2.02, 2.5, _q(budget, 8, 40))
     n = _q(budget, 2000, 20000)
-    worst, where, total = 1.0, None, 0
-    for m in ms:
-        c = math.sqrt(1 + 2 / m)
-        a0 = rng.uniform(-c, c, n)
-        _, _, k = iterate(a0, a0, m, _q(budget, 5000, 50000))
-        frac = float(np.mean(k >= 0))
-        total += n
+    c = np.sqrt(_np(EXACT["tf.slice.bounded_set"].claimed()["c2"], (mu,))(ms))
+    a0 = np.stack([rng.uniform(-ci, ci, n) for ci in c])
+    esc = numerics.escape(_Kg(), a0, {"mu": np.repeat(ms, n)}, _q(budget, 5000, 50000),
+                          horizon=1e8)
+    worst, where = 1.0, None
+    for m, frac in zip(ms, esc.diverged.mean(axis=1), strict=True):
         if frac < worst:
-            worst, where = frac, {"mu": float(m)}
-    return worst - 0.999, {"sample_size": total, "value": worst, "worst_at": where,
+            worst, where = float(frac), {"mu": float(m)}
+    return worst - 0.999, {"sample_size": int(a0.size), "value": worst, "worst_at": where,
                            "claimed": "almost every start diverges"}
 
 
 _add("tf.slice.escape_above_2",
      "For mu > 2 almost every balanced start diverges (random starts in [-c, c] all escape)", 4,
-     Computed(_escape_above_2, "random starts, divergence label |a| > 1e8"),
+     Computed(_escape_above_2, "random starts, divergence label |a| > 1e8 (numerics.escape)"),
      domain={"mu": (2, 2.5)})
 
 # ---- §5 ellipse -------------------------------------------------------------------------------
@@ -1212,15 +1295,16 @@ _add("tf.ellipse.angle_map",
 
 def _periodic_count(budget, seed):
     m = 1.3
-    su, sv = 2 * math.sqrt((2 + m) / m), 2 * math.sqrt((2 - m) / m)
+    su, sv = (float(t) for t in _ellipse_axes(m))
     worst, rows = 0, []
     for n in range(1, _q(budget, 4, 6) + 1):
         K = 200 * 3**n
         t = np.linspace(0, 2 * np.pi, K + 1) + 0.0123
         A, B = (su * np.cos(t) + sv * np.sin(t)) / 2, (su * np.cos(t) - sv * np.sin(t)) / 2
-        for _ in range(n):
-            E = A * B - 1
-            A, B = A - m * B * E, B - m * A * E
+        run = _KF().iterate(np.column_stack([A, B]), {"mu": m}, n)
+        if run.diverged.any():  # pragma: no cover - E_mu is invariant and bounded
+            raise RuntimeError("an orbit on E_mu diverged")
+        A, B = run.final[:, 0], run.final[:, 1]
         th = np.unwrap(np.arctan2((A - B) / sv, (A + B) / su))
         lift = (th - t) / (2 * np.pi)
         count = int(abs(np.floor(lift[-1]) - np.floor(lift[0])))  # |degree - 1|
@@ -1285,26 +1369,31 @@ _add("tf.ellipse.lyapunov_positive",
      domain={"mu": (0, 2)})
 
 
+def _ellipse_starts(m, R0, th):
+    """Starts ``(a, b)`` with the model's ``R = R0`` at ellipse angle ``th``."""
+    su, sv = (float(t) for t in _ellipse_axes(m))
+    U, V = su * np.sqrt(R0) * np.cos(th), sv * np.sqrt(R0) * np.sin(th)
+    return np.column_stack([(U + V) / 2, (U - V) / 2])
+
+
 def _escape_outside(budget, seed):
     rng = np.random.default_rng(seed)
     ms = np.linspace(0.1, 1.9, _q(budget, 7, 19))
     n = _q(budget, 3000, 40000)
-    worst, where, total = 1.0, None, 0
-    inside_bad = 0
+    outside, inside = [], []
     for m in ms:
-        su, sv = 2 * math.sqrt((2 + m) / m), 2 * math.sqrt((2 - m) / m)
         R0 = np.concatenate([rng.uniform(1 + 1e-6, 1.01, n // 3), rng.uniform(1.01, 9, n - n // 3)])
         th = rng.uniform(0, 2 * np.pi, n)
-        U, V = su * np.sqrt(R0) * np.cos(th), sv * np.sqrt(R0) * np.sin(th)
-        _, _, k = iterate((U + V) / 2, (U - V) / 2, m, _q(budget, 3000, 20000))
-        frac = float(np.mean(k >= 0))
-        total += n
+        outside.append(_ellipse_starts(m, R0, th))
+        inside.append(_ellipse_starts(m, rng.uniform(0, 0.999, n), th))
+    mus = {"mu": np.repeat(ms, n)}
+    out = numerics.escape(_KF(), np.stack(outside), mus, _q(budget, 3000, 20000), horizon=1e8)
+    ins = numerics.escape(_KF(), np.stack(inside), mus, _q(budget, 500, 5000), horizon=1e8)
+    worst, where, total = 1.0, None, ms.size * n
+    for m, frac in zip(ms, out.diverged.mean(axis=1), strict=True):
         if frac < worst:
-            worst, where = frac, {"mu": float(m)}
-        r_in = np.sqrt(rng.uniform(0, 0.999, n))
-        Ui, Vi = su * r_in * np.cos(th), sv * r_in * np.sin(th)
-        _, _, ki = iterate((Ui + Vi) / 2, (Ui - Vi) / 2, m, _q(budget, 500, 5000))
-        inside_bad += int(np.sum(ki >= 0))
+            worst, where = float(frac), {"mu": float(m)}
+    inside_bad = int(ins.diverged.sum())
     margin = min(worst - 1.0, -float(inside_bad))
     return margin, {"sample_size": 2 * total, "value": worst, "worst_at": where,
                     "inside_diverged": inside_bad,
@@ -1366,12 +1455,22 @@ _add("tf.transverse.balanced_attractor",
      Computed(_balanced_trans, "orbit averages on a mu grid (float64)"), domain={"mu": (1, 2)})
 
 
+@functools.cache
+def _diagonal_multiplier_mp():
+    """Transverse multiplier of the diagonal at ``(a, a)``: ``dv'/dv`` at ``v = 0, u = 2a`` of the
+    derived ``(u, v)`` map, as an mpmath function of ``(a, mu)``."""
+    m = sp.diff(_uv_img()[1], v).xreplace({v: 0, u: 2 * a})
+    return sp.lambdify((a, mu), sp.expand(m), "mpmath")
+
+
 def _cycle_transverse(m, n, y0):
+    g, _, _ = _slice_mp()
+    tm = _diagonal_multiplier_mp()
     with mpmath.workdps(30):
         y, prod = y0, mpmath.mpf(1)
         for _ in range(n):
-            prod *= 1 + m * (y * y - 1)
-            y = _g_mp(y, m)
+            prod *= tm(y, m)
+            y = g(y, m)
         return prod
 
 
@@ -1403,17 +1502,17 @@ def _diag_convergence(budget, seed):
     rng = np.random.default_rng(seed)
     ms = np.linspace(1.01, 1.99, _q(budget, 8, 50))
     n = _q(budget, 3000, 20000)
-    worst, where, total = 0.0, None, 0
+    starts = []
     for m in ms:
-        su, sv = 2 * math.sqrt((2 + m) / m), 2 * math.sqrt((2 - m) / m)
-        r = np.sqrt(rng.uniform(0, 1, n))
-        th = rng.uniform(0, 2 * np.pi, n)
-        U, V = su * r * np.cos(th), sv * r * np.sin(th)
-        A, B, k = iterate((U + V) / 2, (U - V) / 2, m, _q(budget, 3000, 20000))
-        dist = np.where(k >= 0, np.inf, np.abs(A - B))
-        total += n
-        if dist.max() > worst:
-            worst, where = float(dist.max()), {"mu": float(m)}
+        R0 = rng.uniform(0, 1, n)
+        starts.append(_ellipse_starts(m, R0, rng.uniform(0, 2 * np.pi, n)))
+    run = _KF().iterate(np.concatenate(starts), {"mu": np.repeat(ms, n)},
+                       _q(budget, 3000, 20000), horizon=1e8)
+    dist = np.where(run.diverged, np.inf, np.abs(run.final[:, 0] - run.final[:, 1]))
+    worst, where, total = 0.0, None, ms.size * n
+    for m, dmax in zip(ms, dist.reshape(ms.size, n).max(axis=1), strict=True):
+        if dmax > worst:
+            worst, where = float(dmax), {"mu": float(m)}
     return 1e-8 - worst, {"sample_size": total, "worst_error": worst, "worst_at": where,
                           "claimed": "|a - b| -> 0"}
 
@@ -1448,18 +1547,20 @@ _add("tf.catapult.window",
 def _catapult_numeric(budget, seed):
     ms = np.linspace(0.05, 0.99, _q(budget, 12, 60))
     k = _q(budget, 50, 400)
-    worst, where, total, rose = 0.0, None, 0, 0
-    for m in ms:
-        lam0 = np.linspace(2 / m, (4 - m * m) / m, k + 2)[1:-1]
-        a0 = np.sqrt(lam0)
-        A, B, kk = iterate(a0, np.zeros_like(a0), m, _q(budget, 4000, 20000))
-        e = np.where(kk >= 0, np.inf, np.abs(A * B - 1))
-        a1 = a0 - m * 0 * (-1)
-        b1 = m * a0  # F(a0, 0) = (a0, mu a0)
-        rose += int(np.sum((a1 * b1 - 1) ** 2 > 1))
-        total += k
-        if e.max() > worst:
-            worst, where = float(e.max()), {"mu": float(m)}
+    window = EXACT["tf.catapult.window"].claimed()   # lower < mu lambda0 < upper
+    lower, upper = _np(window["lower"] / mu, (mu,)), _np(window["upper"] / mu, (mu,))
+    a0 = np.sqrt(np.concatenate([np.linspace(lower(m), upper(m), k + 2)[1:-1] for m in ms]))
+    starts = np.column_stack([a0, np.zeros_like(a0)])
+    m = np.repeat(ms, k)
+    loss, resid = _np(_tf().loss), _np(_tf().e)
+    one = _KF().step(starts, {"mu": m})
+    rose = int(np.sum(loss(one[:, 0], one[:, 1], m) > loss(a0, 0.0, m)))
+    run = _KF().iterate(starts, {"mu": m}, _q(budget, 4000, 20000), horizon=1e8)
+    e = np.where(run.diverged, np.inf, np.abs(resid(run.final[:, 0], run.final[:, 1], m)))
+    worst, where, total = 0.0, None, int(a0.size)
+    for mm, emax in zip(ms, e.reshape(ms.size, k).max(axis=1), strict=True):
+        if emax > worst:
+            worst, where = float(emax), {"mu": float(mm)}
     return 1e-9 - worst, {"sample_size": total, "worst_error": worst, "worst_at": where,
                           "loss_rose_first_step": rose}
 
@@ -1576,8 +1677,7 @@ def _per_step(budget, seed):
         G = G - eta * r * vv * np.outer(xq, h)
         vv = vv - eta * r * sq
         after = tfm.normalise_model_a(vv, G.tolist(), xq.tolist(), float(yq), h.tolist())
-        ea = before[0] * before[1] - 1
-        want = (before[0] - m * before[1] * ea, before[1] - m * before[0] * ea)
+        want = _KF().step(before, {"mu": m})
         scale = max(1.0, abs(want[0]) + abs(want[1]))
         worst = max(worst, (abs(after[0] - want[0]) + abs(after[1] - want[1])) / scale)
         prev_after = after
@@ -1627,7 +1727,8 @@ def constants(budget: str = "quick") -> list[dict]:
 
     Each entry: ``name``, ``exact`` (closed form or ``None``), ``value`` (mpmath number),
     ``how`` (method) and ``claim`` (the catalogue claim that checks it). Doubling points are
-    computed by Newton on ``(g^n - id, (g^n)' + 1)`` at 40 digits; ``mu_inf`` by Aitken
+    computed by Newton on ``(g^n - id, (g^n)' + 1)`` at 40 digits
+    (:func:`numerics.bifurcation_points`); ``mu_inf`` by Aitken
     extrapolation of superstable parameters up to period ``2^11`` (quick) or ``2^14`` (full).
 
     Examples
@@ -1737,8 +1838,9 @@ def plot_bifurcation(budget: str = "quick", seed: int = 0, **options):
     ms = np.linspace(0.01, 2.0, n)
     fig, ax = new_figure(width=7.5, height=4.2)
     for y0, color in ((0.7, "C0"), (-0.7, "C3")):
-        orb = _slice_orbit(ms, y0, 1000, _q(budget, 120, 400))
-        ax.plot(np.broadcast_to(ms, orb.shape).ravel(), orb.ravel(), ",", color=color, alpha=0.5)
+        od = numerics.orbit_diagram(_Kg(), "mu", ms, x0=y0, transient=1000,
+                                    record=_q(budget, 120, 400))
+        ax.plot(*od.scatter(), ",", color=color, alpha=0.5)
     marks = {r"$2\sqrt{2}-2$": 2 * math.sqrt(2) - 2, r"$1$": 1.0, r"$\sqrt{5}-1$": math.sqrt(5) - 1,
              r"$\mu_\infty$": float(MU_INF), r"$\mu_3$": float(MU_3),
              r"$\frac{3\sqrt{3}}{2}-1$": 3 * math.sqrt(3) / 2 - 1, r"$2$": 2.0}
@@ -1747,6 +1849,24 @@ def plot_bifurcation(budget: str = "quick", seed: int = 0, **options):
     ax.set_ylabel(r"$a$ (attractor)")
     ax.set_title("Balanced slice $b=a$: $g(a)=(1+\\mu)a-\\mu a^3$")
     return fig
+
+
+def plane_labels(m: float, grid, steps: int) -> np.ndarray:
+    """Labels of the starts ``(grid[i], grid[j])`` at ``mu = m`` (:func:`numerics.classify`):
+    0 converged to a minimum (``|ab - 1| <= 1e-8``), 1 bounded but not converged, 2 diverged.
+
+    Examples
+    --------
+    >>> plane_labels(0.5, [0.8, 5.0], 400).tolist()
+    [[0, 2], [2, 2]]
+    """
+    resid = _np(_tf().e, (a, b))
+    basins = numerics.classify(_KF(), grid, grid, {"mu": m}, steps,
+                               family=lambda X: resid(X[:, 0], X[:, 1]), assign_tol=1e-8,
+                               horizon=1e8)
+    code = {name: c for c, name in basins.legend.items()}
+    return np.where(basins.labels == code["diverged"], 2,
+                    np.where(basins.labels == code["converged to family"], 0, 1))
 
 
 def plot_plane(budget: str = "quick", seed: int = 0, **options):
@@ -1767,15 +1887,13 @@ def plot_plane(budget: str = "quick", seed: int = 0, **options):
     axes = np.atleast_1d(axes)
     L = 3.0
     g1 = np.linspace(-L, L, n)
-    A0, B0 = np.meshgrid(g1, g1)
     for ax, m in zip(axes, mus, strict=True):
-        A, B, k = iterate(A0.ravel(), B0.ravel(), m, _q(budget, 1000, 4000))
-        lab = np.where(k >= 0, 2, np.where(np.abs(A * B - 1) < 1e-8, 0, 1)).reshape(A0.shape)
+        lab = plane_labels(m, g1, _q(budget, 1000, 4000)).T  # rows: b
         ax.imshow(lab, origin="lower", extent=(-L, L, -L, L), cmap="Pastel1", vmin=0, vmax=8,
                   interpolation="nearest")
         t = np.linspace(0, 2 * np.pi, 400)
-        U = 2 * math.sqrt((2 + m) / m) * np.cos(t)
-        V = 2 * math.sqrt((2 - m) / m) * np.sin(t)
+        su, sv = _ellipse_axes(m)
+        U, V = su * np.cos(t), sv * np.sin(t)
         ax.plot((U + V) / 2, (U - V) / 2, "k-", lw=1.0, label=r"$E_\mu$")
         for sgn in (1, -1):
             xs = sgn * np.linspace(1 / L, L, 200)
