@@ -38,6 +38,7 @@ from numba.extending import intrinsic
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from numerics import compile_map, lyapunov, orbit_diagram
+from numerics.codegen import DEFAULT_CHUNK
 from theory import SymbolicMap, gd_map
 
 HORIZON = 1e6
@@ -169,7 +170,8 @@ def main(argv=None) -> dict:
     ap.add_argument("--diagram-values", type=int, default=10_000)
     ap.add_argument("--lyapunov-values", type=int, default=10_000)
     ap.add_argument("--lyapunov-steps", type=int, default=10_000)
-    ap.add_argument("--chunk", type=int, default=256)
+    ap.add_argument("--chunk", type=int, default=DEFAULT_CHUNK,
+                    help=f"orbits per parallel task (default: the library's, {DEFAULT_CHUNK})")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 

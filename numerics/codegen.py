@@ -38,7 +38,7 @@ from sympy.printing.pycode import PythonCodePrinter
 __all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
 
 #: bump when the generated source changes shape (part of the cache key)
-CODEGEN_VERSION = "3"
+CODEGEN_VERSION = "6"
 DEFAULT_HORIZON = 1e6
 DEFAULT_CHUNK = 64
 #: steps between divergence tests in `iterate` (speed only: results do not depend on it)
@@ -190,14 +190,14 @@ BLOCK = {ITERATE_BLOCK}
 
 
 @njit(parallel=True, **_OPTS)
-def iterate(X, P, steps, H, chunk, R, rec_start, GOOD):
-    \"\"\"Advance the orbits X (DIM, n) in place by `steps` steps with parameters P (NPAR, n).
+def iterate(X, P, steps, H, chunk, R, rec_start, OUT, DSTEP):
+    \"\"\"Advance the orbits X (n, DIM) by `steps` steps with parameters P (NPAR, n) into OUT.
 
-    GOOD (n,) float64 is incremented by the number of steps whose image lay within the horizon;
-    an orbit whose image leaves it is frozen at its last state within (see module docstring).
-    Iterates x_{{t+1}} with t >= rec_start go to R[t - rec_start] (R has shape (r, DIM, n)).
+    DSTEP[i] is the first k with x_k beyond the horizon H (0 for a start beyond it), -1 if none;
+    such an orbit is frozen at its last state within (see module docstring). Iterates x_{{t+1}}
+    with t >= rec_start go to R[:, t - rec_start] (R has shape (n, r, DIM)).
     \"\"\"
-    n = X.shape[1]
+    n = X.shape[0]
     nch = (n + chunk - 1) // chunk
     fast = min(steps, rec_start)
     for c in prange(nch):
@@ -209,9 +209,11 @@ def iterate(X, P, steps, H, chunk, R, rec_start, GOOD):
         prm = np.empty((max(NPAR, 1), w))
         cnt = np.zeros(w)
         dead = np.zeros(w, dtype=np.bool_)
-        for i in range(DIM):
-            for k in range(w):
-                buf[0, i, k] = X[i, lo + k]
+        for k in range(w):
+            for i in range(DIM):
+                buf[0, i, k] = X[lo + k, i]
+                dead[k] |= not abs(X[lo + k, i]) <= H
+        start_out = dead.copy()
         for j in range(NPAR):
             for k in range(w):
                 prm[j, k] = P[j, lo + k]
@@ -225,7 +227,17 @@ def iterate(X, P, steps, H, chunk, R, rec_start, GOOD):
         w(f"            a{i} = buf[0, {i}]")
     for j in range(npar):
         w(f"            q{j} = prm[{j}]")
-    w("            for s in range(nb):")
+    # two steps per pass over the lanes: half the loads and stores, more independent work
+    w("            for s in range(nb // 2):")
+    w("                for k in range(w):")
+    L += _load_lines(spec, "                    ", "a{i}[{idx}]", "q{j}[{idx}]", "k")
+    L += _assignments(spec.update, new, "                    ", "t")
+    for i in range(d):
+        w(f"                    _s{i} = _n{i}")
+    L += _assignments(spec.update, new, "                    ", "t")
+    for i in range(d):
+        w(f"                    a{i}[k] = _n{i}")
+    w("            if nb % 2:")
     w("                for k in range(w):")
     L += _load_lines(spec, "                    ", "a{i}[{idx}]", "q{j}[{idx}]", "k")
     L += _assignments(spec.update, new, "                    ", "t")
@@ -261,20 +273,24 @@ def iterate(X, P, steps, H, chunk, R, rec_start, GOOD):
     w("            for k in range(w):")
     L += _load_lines(spec, "                ", "a{i}[{idx}]", "q{j}[{idx}]", "k")
     L += _assignments(spec.update, new, "                ", "t")
-    w(f"                g = {_good_expr(new)}")
+    w(f"                g = ({_good_expr(new)}) & (not dead[k])")
     for i in range(d):
         w(f"                b{i}[k] = _n{i} if g else _s{i}")
     w("                cnt[k] += 1.0 if g else 0.0")
     w("            r = t - rec_start")
-    w("            for i in range(DIM):")
-    w("                for k in range(w):")
-    w("                    R[r, i, lo + k] = buf[dst, i, k]")
-    w("            src = dst")
-    w("        for i in range(DIM):")
     w("            for k in range(w):")
-    w("                X[i, lo + k] = buf[src, i, k]")
+    w("                for i in range(DIM):")
+    w("                    R[lo + k, r, i] = buf[dst, i, k]")
+    w("            src = dst")
     w("        for k in range(w):")
-    w("            GOOD[lo + k] += cnt[k]")
+    w("            for i in range(DIM):")
+    w("                OUT[lo + k, i] = buf[src, i, k]")
+    w("            if start_out[k]:")
+    w("                DSTEP[lo + k] = 0")
+    w("            elif cnt[k] < steps:")
+    w("                DSTEP[lo + k] = np.int64(cnt[k]) + 1")
+    w("            else:")
+    w("                DSTEP[lo + k] = -1")
 
     # Lyapunov: q tangent vectors, re-orthonormalised every step (modified Gram-Schmidt) ---------
     for q, fname in ((1, "lyapunov_top"), (d, "lyapunov_all")):
@@ -623,22 +639,19 @@ class CompiledMap:
             raise ValueError(f"chunk: must be >= 1, got {chunk}")
         if not horizon > 0:
             raise ValueError(f"horizon: must be > 0, got {horizon}")
-        X, P = self._prepare(x0, params)
-        n = X.shape[1]
-        outside = ~(np.abs(X) <= horizon).all(axis=0)
-        any_outside = bool(outside.any())
-        good = np.zeros(n)
-        R = np.empty((record, self.dim, n))
-        X0 = X[:, outside].copy() if any_outside else None
-        self.module.iterate(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, good)
-        diverged = (good < steps) | outside
-        dstep = np.where(diverged, good.astype(np.int64) + 1, -1)
-        if any_outside:
-            dstep[outside] = 0
-            X[:, outside] = X0
-            R[:, :, outside] = X0[None]
-        traj = np.ascontiguousarray(R.transpose(2, 0, 1)) if record else None
-        return IterateResult(np.ascontiguousarray(X.T), diverged, dstep, traj, steps)
+        X = self._states(x0)
+        P, m = self.param_matrix(params, None if X.shape[0] == 1 else X.shape[0])
+        if X.shape[0] == 1 and m > 1:
+            X = np.repeat(X, m, axis=0)
+        n = X.shape[0]
+        if P.shape[1] != n:  # scalar parameters: one column per orbit
+            P = np.ascontiguousarray(np.broadcast_to(P, (P.shape[0], n)))
+        out = np.empty_like(X)
+        dstep = np.empty(n, dtype=np.int64)
+        R = np.empty((n, record, self.dim))
+        self.module.iterate(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, out,
+                            dstep)
+        return IterateResult(out, dstep >= 0, dstep, R if record else None, steps)
 
 
 _LOADED: dict[tuple[str, str], object] = {}
