@@ -3,7 +3,8 @@
 Runs one compute-bound two-factor sweep (a grid over mu x a x b, labels only) three ways and
 prints orbits per second and the ratios measured in this one run:
 
-* ``in_process``  -- chunks in this process on Numba's threads (the default of ``run_sweep``);
+* ``in_process``  -- chunks in this process on Numba's threads (the default of ``run_sweep``),
+  and ``in_process_1_thread`` on one thread: their ratio is this machine's own two-core scaling;
 * ``dask_1``      -- a local Dask cluster of 1 single-threaded worker process on loopback;
 * ``dask_2``      -- the same with 2 workers (the scaling goal: ``dask_2 / dask_1 >= 1.7``).
 
@@ -28,6 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import numba
 from distributed import Client, LocalCluster
 
 from numerics.sweeps import Axis, SweepDefinition, run_sweep
@@ -65,6 +67,11 @@ def main(argv=None) -> dict:
     n = d.n_orbits
     out = {"orbits": n, "steps": args.steps, "chunk": args.chunk}
     out["in_process"] = n / timed(d)
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)  # the machine's own two-core scaling, for comparison
+    out["in_process_1_thread"] = n / timed(d)
+    numba.set_num_threads(threads)
+    out["in_process_over_1_thread"] = out["in_process"] / out["in_process_1_thread"]
     for workers in (1, 2):
         # time the sweep, not the cluster's start: workers are started and have loaded the
         # kernels (a small sweep of the same map) before the clock starts
