@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-__all__ = ["iterate", "jacobian", "lyapunov", "step"]
+__all__ = ["iterate", "jacobian", "lyapunov", "step", "two_factor_orbit"]
 
 
 @lru_cache(maxsize=64)
@@ -142,3 +142,24 @@ def lyapunov(F, x0: Sequence[float], params: Mapping | None = None, steps: int =
         x = y
         used += 1
     return [float(s / used) if used else 0.0 for s in sums], used
+
+
+def two_factor_orbit(a0, b0, mu_value, steps: int) -> list[tuple]:
+    """The orbit of ``F_mu(a, b) = (a - mu b (ab - 1), b - mu a (ab - 1))`` (``steps + 1`` pairs).
+
+    Typed by hand on purpose: an oracle independent of the derivation in
+    :mod:`theory.models.two_factor`, in plain Python over any number type (``float`` or
+    ``mpmath.mpf``).
+
+    Examples
+    --------
+    >>> two_factor_orbit(2.0, 0.0, 0.5, 2)
+    [(2.0, 0.0), (2.0, 1.0), (1.5, 0.0)]
+    """
+    x, y = a0, b0
+    out = [(x, y)]
+    for _ in range(steps):
+        e = x * y - 1
+        x, y = x - mu_value * y * e, y - mu_value * x * e
+        out.append((x, y))
+    return out

@@ -21,7 +21,7 @@ Model B (``W_Q, W_K`` in ``R^{m x d}``, ``yhat = (W_Q x_q).(W_K h)``)
     rotated coordinates *up to the sign symmetries* ``(u, v) -> (+-u, +-v)`` of ``F_mu``. No
     alignment of the initial weights is needed; ``y_q``, ``x_q`` and ``h`` must be non-zero.
 
-Numeric helpers (:func:`gd_model_a`, :func:`gd_model_b`, :func:`iterate_two_factor`) are plain
+Numeric helpers (:func:`gd_model_a`, :func:`gd_model_b`) are plain
 Python over any number type (``float`` or ``mpmath.mpf``), so the reduction can be checked in
 float64 and in high precision with the same code.
 """
@@ -44,7 +44,6 @@ __all__ = [
     "derive_model_b",
     "gd_model_a",
     "gd_model_b",
-    "iterate_two_factor",
     "model",
     "mu_of",
     "normalise_model_a",
@@ -537,23 +536,4 @@ def gd_model_b(WQ, WK, x_q, y_q, context, eta, steps: int) -> list[tuple]:
         Q = [[Q[i][j] - eta * r * k[i] * x_q[j] for j in range(d)] for i in range(len(Q))]
         K = [[K[i][j] - eta * r * q[i] * h[j] for j in range(d)] for i in range(len(K))]
         out.append(normalise_model_b(Q, K, x_q, y_q, h))
-    return out
-
-
-def iterate_two_factor(a0, b0, mu_value, steps: int) -> list[tuple]:
-    """The orbit of ``F_mu(a, b) = (a - mu b (ab - 1), b - mu a (ab - 1))`` (``steps + 1`` pairs).
-
-    This is a slow readable reference (plain Python, any number type).
-
-    Examples
-    --------
-    >>> iterate_two_factor(2.0, 0.0, 0.5, 2)
-    [(2.0, 0.0), (2.0, 1.0), (1.5, 0.0)]
-    """
-    x, y = a0, b0
-    out = [(x, y)]
-    for _ in range(steps):
-        e = x * y - 1
-        x, y = x - mu_value * y * e, y - mu_value * x * e
-        out.append((x, y))
     return out
