@@ -433,7 +433,7 @@ def _key(spec: _Spec, name: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
     try:
@@ -446,7 +446,7 @@ def _write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def _import(path: Path, modname: str):
+def import_generated(path: Path, modname: str):
     if modname in sys.modules:
         return sys.modules[modname]
     spec = importlib.util.spec_from_file_location(modname, path)
@@ -702,12 +702,12 @@ def compile_map(F, *, cache_dir: str | os.PathLike | None = None, normal=None) -
     if not path.exists():
         pairs = "\n".join(f"{s} -> {sp.sstr(u)}" for s, u in zip(F.state, F.update, strict=True))
         pairs += "\nparameters: " + ", ".join(p.name for p in F.params)
-        _write_atomic(path, _source(spec, F.name, pairs))
+        write_atomic(path, _source(spec, F.name, pairs))
     modname = f"_dynverify_kernels_{key}"
     cache_key = (modname, str(path))
     module = _LOADED.get(cache_key)
     if module is None:
-        module = _import(path, modname)
+        module = import_generated(path, modname)
         _LOADED[cache_key] = module
     return CompiledMap(F, module, path)
 

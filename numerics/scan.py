@@ -19,7 +19,9 @@ Three implementations, from the oracle to the fast path:
 * :func:`predict` and :func:`loss_grad`: Numba kernels (``prange`` over chunks of 32 prompts,
   the token recurrence inside, the 32 prompts of a chunk advanced side by side in the innermost
   loop so that LLVM vectorises across them; float64, no fastmath), computing only the y-channel
-  that the prediction reads.
+  that the prediction reads. Their source, :mod:`numerics.scan_kernels`, is compiled once per
+  shape with the token width and state size as constants (copied to the kernel cache), and they
+  test the prompts for non-finite values while loading them.
 
 The backward pass is the adjoint of the recurrence: ``lambda_{N+1} = r C_{N+1}``,
 ``lambda_{l-1} = a lambda_l``, ``dL/dB_l = c e_l[y] lambda_l``, ``dL/dC_{N+1} = r h_{N+1}``.
@@ -34,11 +36,16 @@ memory at once.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numba
 import numpy as np
-from numba import njit, prange
+
+from numerics.codegen import default_cache_dir, import_generated, write_atomic
 
 __all__ = [
     "BLOCK",
@@ -69,13 +76,14 @@ DISCRETISATIONS = ("zoh", "euler")
 
 
 # -- parameters and validation -------------------------------------------------------------------
-def _finite_array(name: str, value, shape: tuple | None = None, ndim: int | None = None):
+def _finite_array(name: str, value, shape: tuple | None = None, ndim: int | None = None,
+                  finite: bool = True):
     arr = np.asarray(value, dtype=np.float64)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional, got shape {arr.shape}")
     if shape is not None and arr.shape != shape:
         raise ValueError(f"{name} must have shape {shape}, got {arr.shape}")
-    if not np.all(np.isfinite(arr)):
+    if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains non-finite values")
     return np.ascontiguousarray(arr)
 
@@ -200,8 +208,10 @@ def gate_factors(N: int, kappa: float = math.log(2.0), discretisation: str = "zo
     return a, (-math.expm1(-delta) if discretisation == "zoh" else delta)
 
 
-def _check_prompts(prompts, params: S6Params, targets=None):
-    X = _finite_array("prompts", prompts, ndim=3)
+def _check_prompts(prompts, params: S6Params, targets=None, finite: bool = True):
+    """Validated float64 prompts (and targets); ``finite=False`` leaves the finiteness test of the
+    prompts to the fast kernels, which read every value anyway."""
+    X = _finite_array("prompts", prompts, ndim=3, finite=finite)
     if X.shape[2] != params.d + 1:
         raise ValueError(f"prompts have token width {X.shape[2]}, parameters expect d+1 = "
                          f"{params.d + 1}")
@@ -361,127 +371,27 @@ def loss_grad_numpy(prompts, targets, params: S6Params, *, kappa: float = math.l
 
 
 # -- the fast kernels -----------------------------------------------------------------------------
-@njit(cache=True)
-def _load_chunk(X, start, stop, xt):  # pragma: no cover - compiled
-    """Copy prompts ``start:stop`` into ``xt[token, feature, lane]`` (lanes innermost)."""
-    _, L, D = X.shape
-    for i in range(stop - start):
-        for ll in range(L):
-            for k in range(D):
-                xt[ll, k, i] = X[start + i, ll, k]
+# numerics/scan_kernels.py is written once with the token width D and state size DH as module
+# constants; for each (D, DH) met, a copy with the numbers filled in goes to the kernel cache and is
+# imported, so Numba compiles it once per machine (cache=True) and LLVM unrolls the loops over D
+# and DH. Every element sees the same operations in the same order as the reference recurrence
+# (B_j = b_j + sum_k W_jk e_k, left to right), whatever the chunking.
 
 
-@njit(cache=True)
-def _scan_chunk(xt, m, WB, bB, WC, bC, a, cf, h, C, acc):  # pragma: no cover - compiled
-    """Forward y-channel recurrence of ``m`` prompts side by side; fills ``h`` and ``C``."""
-    L, D, _ = xt.shape
-    dh = WB.shape[0]
-    for j in range(dh):
-        for i in range(m):
-            h[j, i] = 0.0
-    for ll in range(L):
-        for j in range(dh):
-            for i in range(m):
-                acc[i] = bB[j]
-            for k in range(D):
-                w = WB[j, k]
-                for i in range(m):
-                    acc[i] += w * xt[ll, k, i]
-            for i in range(m):
-                h[j, i] = a * h[j, i] + cf * acc[i] * xt[ll, D - 1, i]
-    for j in range(dh):
-        for i in range(m):
-            acc[i] = bC[j]
-        for k in range(D):
-            w = WC[j, k]
-            for i in range(m):
-                acc[i] += w * xt[L - 1, k, i]
-        for i in range(m):
-            C[j, i] = acc[i]
-
-
-@njit(parallel=True, cache=True)
-def _predict_kernel(X, WB, bB, WC, bC, a, cf, lanes, out):  # pragma: no cover - compiled
-    n, L, D = X.shape
-    dh = WB.shape[0]
-    nchunks = (n + lanes - 1) // lanes
-    for b in prange(nchunks):
-        start = b * lanes
-        stop = min(n, start + lanes)
-        m = stop - start
-        xt = np.empty((L, D, lanes))
-        h = np.empty((dh, lanes))
-        C = np.empty((dh, lanes))
-        acc = np.empty(lanes)
-        _load_chunk(X, start, stop, xt)
-        _scan_chunk(xt, m, WB, bB, WC, bC, a, cf, h, C, acc)
-        for i in range(m):
-            s = 0.0
-            for j in range(dh):
-                s += C[j, i] * h[j, i]
-            out[start + i] = s
-
-
-@njit(parallel=True, cache=True)
-def _loss_grad_kernel(X, y, WB, bB, WC, bC, a, cf, lanes,
-                      losses, gWB, gbB, gWC, gbC):  # pragma: no cover - compiled
-    n, L, D = X.shape
-    dh = WB.shape[0]
-    nchunks = gWB.shape[0]
-    for b in prange(nchunks):
-        start = b * lanes
-        stop = min(n, start + lanes)
-        m = stop - start
-        xt = np.empty((L, D, lanes))
-        h = np.empty((dh, lanes))
-        C = np.empty((dh, lanes))
-        acc = np.empty(lanes)
-        r = np.empty(lanes)
-        lam = np.empty((dh, lanes))
-        _load_chunk(X, start, stop, xt)
-        _scan_chunk(xt, m, WB, bB, WC, bC, a, cf, h, C, acc)
-        for i in range(m):
-            s = 0.0
-            for j in range(dh):
-                s += C[j, i] * h[j, i]
-            r[i] = s - y[start + i]
-            losses[start + i] = 0.5 * r[i] * r[i]
-        # dL/dC_{N+1} = r h_{N+1};  adjoint of h_{N+1}: lam = r C_{N+1}
-        for j in range(dh):
-            g = 0.0
-            for i in range(m):
-                g += r[i] * h[j, i]
-            gbC[b, j] = g
-            for k in range(D):
-                g = 0.0
-                for i in range(m):
-                    g += r[i] * h[j, i] * xt[L - 1, k, i]
-                gWC[b, j, k] = g
-            for i in range(m):
-                lam[j, i] = r[i] * C[j, i]
-        # reverse sweep: dL/dB_l = c y_l lam_l,  lam_{l-1} = a lam_l; per-lane accumulators
-        # (vectorised across lanes), reduced over lanes once per chunk
-        gB = np.zeros((dh, D, lanes))
-        gb = np.zeros((dh, lanes))
-        for ll in range(L - 1, -1, -1):
-            for j in range(dh):
-                for i in range(m):
-                    acc[i] = cf * xt[ll, D - 1, i] * lam[j, i]
-                    gb[j, i] += acc[i]
-                    lam[j, i] *= a
-                for k in range(D):
-                    for i in range(m):
-                        gB[j, k, i] += acc[i] * xt[ll, k, i]
-        for j in range(dh):
-            g = 0.0
-            for i in range(m):
-                g += gb[j, i]
-            gbB[b, j] = g
-            for k in range(D):
-                g = 0.0
-                for i in range(m):
-                    g += gB[j, k, i]
-                gWB[b, j, k] = g
+@functools.cache
+def _kernels(D: int, DH: int):
+    """``(predict_kernel, loss_grad_kernel)`` for token width ``D`` and state size ``DH``."""
+    template = Path(__file__).with_name("scan_kernels.py").read_text()
+    if template.count("  # replaced per shape") != 2:
+        raise RuntimeError("numerics/scan_kernels.py lost its two '# replaced per shape' lines")
+    text = template.replace("D = 1  # replaced per shape", f"D = {int(D)}").replace(
+        "DH = 1  # replaced per shape", f"DH = {int(DH)}")
+    key = hashlib.sha256((text + numba.__version__).encode()).hexdigest()[:24]
+    path = default_cache_dir() / f"dv_scan_{key}.py"
+    if not path.exists():
+        write_atomic(path, text)
+    module = import_generated(path, f"_dynverify_scan_{key}")
+    return module.predict_kernel, module.loss_grad_kernel
 
 
 def predict(prompts, params: S6Params, *, kappa: float = math.log(2.0),
@@ -501,10 +411,18 @@ def predict(prompts, params: S6Params, *, kappa: float = math.log(2.0),
     >>> predict(np.array([[[1.0, 2.0], [3.0, 0.0]]]), p).tolist()
     [1.5]
     """
-    X = _check_prompts(prompts, params)
+    X = _check_prompts(prompts, params, finite=False)
     a, cf = gate_factors(X.shape[1] - 1, kappa, discretisation)
+    return _predict_raw(X, params, a, cf)
+
+
+def _predict_raw(X, params, a, cf):
     out = np.empty(X.shape[0])
-    _predict_kernel(X, params.W_B, params.b_B, params.W_C, params.b_C, a, cf, _LANES, out)
+    bad = np.zeros(max(1, -(-X.shape[0] // _LANES)), dtype=np.bool_)
+    predict_kernel = _kernels(X.shape[2], params.d_h)[0]
+    predict_kernel(X, params.W_B, params.b_B, params.W_C, params.b_C, a, cf, _LANES, out, bad)
+    if bad.any():
+        raise ValueError("prompts contains non-finite values")
     return out
 
 
@@ -515,8 +433,12 @@ def _loss_grad_raw(X, y, params, a, cf):
     losses = np.empty(n)
     gWB, gWC = np.zeros((nb, dh, D)), np.zeros((nb, dh, D))
     gbB, gbC = np.zeros((nb, dh)), np.zeros((nb, dh))
-    _loss_grad_kernel(X, y, params.W_B, params.b_B, params.W_C, params.b_C, a, cf, _LANES,
-                      losses, gWB, gbB, gWC, gbC)
+    bad = np.zeros(nb, dtype=np.bool_)
+    loss_grad_kernel = _kernels(D, dh)[1]
+    loss_grad_kernel(X, y, params.W_B, params.b_B, params.W_C, params.b_C, a, cf, _LANES,
+                     losses, gWB, gbB, gWC, gbC, bad)
+    if bad.any():
+        raise ValueError("prompts contains non-finite values")
     return losses, gWB.sum(axis=0), gWC.sum(axis=0), gbB.sum(axis=0), gbC.sum(axis=0)
 
 
@@ -534,7 +456,7 @@ def loss_grad(prompts, targets, params: S6Params, *, kappa: float = math.log(2.0
     >>> loss, g.W_B.tolist()                # dB = c*y*lam = 0.5*2*(0.5*3) over a = c = 1/2
     (0.125, [[0.75, 1.5]])
     """
-    X, y = _check_prompts(prompts, params, targets)
+    X, y = _check_prompts(prompts, params, targets, finite=False)
     a, cf = gate_factors(X.shape[1] - 1, kappa, discretisation)
     losses, gWB, gWC, gbB, gbC = _loss_grad_raw(X, y, params, a, cf)
     n = X.shape[0]
@@ -649,17 +571,13 @@ def mc_loss(params: S6Params, N: int, n: int, *, kappa: float = math.log(2.0),
     blocks_per_chunk = max(1, -(-chunk // BLOCK))
     nblocks = -(-n // BLOCK)
     sums, sqs = [], []
-    out = np.empty(0)
     for b0 in range(0, nblocks, blocks_per_chunk):
         b1 = min(nblocks, b0 + blocks_per_chunk)
         parts = [_draw_block(_block_rng(seed, b), min(BLOCK, n - b * BLOCK), params.d, N,
                              sigma, query_noise) for b in range(b0, b1)]
         X = np.concatenate([q[0] for q in parts])
         y = np.concatenate([q[1] for q in parts])
-        if out.shape[0] != X.shape[0]:
-            out = np.empty(X.shape[0])
-        _predict_kernel(X, params.W_B, params.b_B, params.W_C, params.b_C, a, cf, _LANES, out)
-        loss = 0.5 * (out - y) ** 2
+        loss = 0.5 * (_predict_raw(X, params, a, cf) - y) ** 2
         start = 0
         for q in parts:
             m = q[0].shape[0]

@@ -105,6 +105,18 @@ def test_sample_prompts_blocks_do_not_depend_on_n():
     assert np.allclose(y1, np.einsum("nd,nd->n", X1[:, -1, :2], w1))
 
 
+@pytest.mark.parametrize("value", [np.inf, -np.inf, np.nan])
+def test_fast_kernels_refuse_a_non_finite_prompt_in_any_chunk(value):
+    """The fast kernels test finiteness themselves while loading each chunk of prompts."""
+    p, X, y = _setup(2, 2, 4, n=100)
+    X = X.copy()
+    X[97, 2, 1] = value  # in the last chunk of 32 prompts
+    with pytest.raises(ValueError, match="non-finite"):
+        scan.predict(X, p)
+    with pytest.raises(ValueError, match="non-finite"):
+        scan.loss_grad(X, y, p)
+
+
 def test_mc_loss_zero_predictor_is_d_over_2():
     p = scan.S6Params.from_blocks(P=np.zeros((3, 3)), Q=np.zeros((3, 3)))
     r = scan.mc_loss(p, 4, 40_000, seed=1)
