@@ -161,3 +161,19 @@ def test_readout_path_matches_recursion():
         w = a * w + c * G @ X[0, ll, :2] * X[0, ll, 2]
         assert np.allclose(path[ll + 1], w, rtol=1e-13, atol=1e-14)
     assert np.isclose(scan.predict(X, p)[0], X[0, -1, :2] @ path[-1], rtol=1e-12)
+
+
+def test_generic_and_shape_specialised_kernels_agree_bitwise():
+    """Small batches run the generic kernels, large ones the shape-specialised pair: every prompt
+    must get exactly the same numbers either way."""
+    p, X, y = _setup(3, 4, 6, n=scan.SPECIALISE_FROM + 100)
+    big = scan.predict(X, p)
+    small = np.concatenate([scan.predict(X[i:i + 1000], p) for i in range(0, X.shape[0], 1000)])
+    assert big.tobytes() == small.tobytes()
+    n = scan.SPECIALISE_FROM
+    assert scan._kernels_for(n, 4, 4) is not scan._kernels_for(n - 1, 4, 4)
+    per_prompt_a = scan._loss_grad_raw(X[:n], y[:n], p, *scan.gate_factors(6))[0]
+    per_prompt_b = np.concatenate([scan._loss_grad_raw(X[i:i + 512], y[i:i + 512], p,
+                                                       *scan.gate_factors(6))[0]
+                                   for i in range(0, n, 512)])
+    assert per_prompt_a.tobytes() == per_prompt_b.tobytes()
