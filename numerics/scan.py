@@ -39,13 +39,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numba
 import numpy as np
-from numba import njit, prange
 
+from numerics import scan_kernels
 from numerics.codegen import default_cache_dir, import_generated, write_atomic
 
 __all__ = [
@@ -379,155 +380,28 @@ def loss_grad_numpy(prompts, targets, params: S6Params, *, kappa: float = math.l
 # (B_j = b_j + sum_k W_jk e_k, left to right), whatever the chunking.
 
 
-# Generic kernels (any shape, compiled once per machine) serve small batches, where compiling a
-# shape-specialised pair (about 10 s) would cost more than it saves. Both pairs apply the same
-# operations in the same order to every element, so they give bitwise the same results.
+# The generic kernels (numerics/scan_kernels.py imported as it stands, compiled once per machine)
+# serve small batches, where compiling a shape-specialised copy (about 10 s) would cost more than
+# it saves.
 SPECIALISE_FROM = 8192
-
-
-@njit(cache=True)
-def _load_chunk(X, start, stop, xt):  # pragma: no cover - compiled
-    """Copy prompts ``start:stop`` into ``xt[token, feature, lane]`` (lanes innermost); returns
-    NaN iff one of them is not finite."""
-    _, L, D = X.shape
-    poison = 0.0
-    for i in range(stop - start):
-        for ll in range(L):
-            for k in range(D):
-                v = X[start + i, ll, k]
-                xt[ll, k, i] = v
-                poison += v * 0.0
-    return poison
-
-
-@njit(cache=True)
-def _scan_chunk(xt, m, WB, bB, WC, bC, a, cf, h, C, acc):  # pragma: no cover - compiled
-    """Forward y-channel recurrence of ``m`` prompts side by side; fills ``h`` and ``C``."""
-    L, D, _ = xt.shape
-    dh = WB.shape[0]
-    for j in range(dh):
-        for i in range(m):
-            h[j, i] = 0.0
-    for ll in range(L):
-        for j in range(dh):
-            for i in range(m):
-                acc[i] = bB[j]
-            for k in range(D):
-                w = WB[j, k]
-                for i in range(m):
-                    acc[i] += w * xt[ll, k, i]
-            for i in range(m):
-                h[j, i] = a * h[j, i] + cf * acc[i] * xt[ll, D - 1, i]
-    for j in range(dh):
-        for i in range(m):
-            acc[i] = bC[j]
-        for k in range(D):
-            w = WC[j, k]
-            for i in range(m):
-                acc[i] += w * xt[L - 1, k, i]
-        for i in range(m):
-            C[j, i] = acc[i]
-
-
-@njit(parallel=True, cache=True)
-def _predict_kernel(X, WB, bB, WC, bC, a, cf, lanes, out, bad):  # pragma: no cover - compiled
-    n, L, D = X.shape
-    dh = WB.shape[0]
-    nchunks = (n + lanes - 1) // lanes
-    for b in prange(nchunks):
-        start = b * lanes
-        stop = min(n, start + lanes)
-        m = stop - start
-        xt = np.empty((L, D, lanes))
-        h = np.empty((dh, lanes))
-        C = np.empty((dh, lanes))
-        acc = np.empty(lanes)
-        poison = _load_chunk(X, start, stop, xt)
-        bad[b] = poison != poison
-        _scan_chunk(xt, m, WB, bB, WC, bC, a, cf, h, C, acc)
-        for i in range(m):
-            s = 0.0
-            for j in range(dh):
-                s += C[j, i] * h[j, i]
-            out[start + i] = s
-
-
-@njit(parallel=True, cache=True)
-def _loss_grad_kernel(X, y, WB, bB, WC, bC, a, cf, lanes,
-                      losses, gWB, gbB, gWC, gbC, bad):  # pragma: no cover - compiled
-    n, L, D = X.shape
-    dh = WB.shape[0]
-    nchunks = gWB.shape[0]
-    for b in prange(nchunks):
-        start = b * lanes
-        stop = min(n, start + lanes)
-        m = stop - start
-        xt = np.empty((L, D, lanes))
-        h = np.empty((dh, lanes))
-        C = np.empty((dh, lanes))
-        acc = np.empty(lanes)
-        r = np.empty(lanes)
-        lam = np.empty((dh, lanes))
-        poison = _load_chunk(X, start, stop, xt)
-        bad[b] = poison != poison
-        _scan_chunk(xt, m, WB, bB, WC, bC, a, cf, h, C, acc)
-        for i in range(m):
-            s = 0.0
-            for j in range(dh):
-                s += C[j, i] * h[j, i]
-            r[i] = s - y[start + i]
-            losses[start + i] = 0.5 * r[i] * r[i]
-        # dL/dC_{N+1} = r h_{N+1};  adjoint of h_{N+1}: lam = r C_{N+1}
-        for j in range(dh):
-            g = 0.0
-            for i in range(m):
-                g += r[i] * h[j, i]
-            gbC[b, j] = g
-            for k in range(D):
-                g = 0.0
-                for i in range(m):
-                    g += r[i] * h[j, i] * xt[L - 1, k, i]
-                gWC[b, j, k] = g
-            for i in range(m):
-                lam[j, i] = r[i] * C[j, i]
-        # reverse sweep: dL/dB_l = c y_l lam_l,  lam_{l-1} = a lam_l; per-lane accumulators
-        # (vectorised across lanes), reduced over lanes once per chunk
-        gB = np.zeros((dh, D, lanes))
-        gb = np.zeros((dh, lanes))
-        for ll in range(L - 1, -1, -1):
-            for j in range(dh):
-                for i in range(m):
-                    acc[i] = cf * xt[ll, D - 1, i] * lam[j, i]
-                    gb[j, i] += acc[i]
-                    lam[j, i] *= a
-                for k in range(D):
-                    for i in range(m):
-                        gB[j, k, i] += acc[i] * xt[ll, k, i]
-        for j in range(dh):
-            g = 0.0
-            for i in range(m):
-                g += gb[j, i]
-            gbB[b, j] = g
-            for k in range(D):
-                g = 0.0
-                for i in range(m):
-                    g += gB[j, k, i]
-                gWB[b, j, k] = g
 
 
 def _kernels_for(n: int, D: int, DH: int):
     """The kernel pair for ``n`` prompts: shape-specialised for large batches, else generic."""
-    return _kernels(D, DH) if n >= SPECIALISE_FROM else (_predict_kernel, _loss_grad_kernel)
+    if n >= SPECIALISE_FROM:
+        return _kernels(D, DH)
+    return scan_kernels.predict_kernel, scan_kernels.loss_grad_kernel
 
 
 @functools.cache
 def _kernels(D: int, DH: int):
     """``(predict_kernel, loss_grad_kernel)`` for token width ``D`` and state size ``DH``."""
     template = Path(__file__).with_name("scan_kernels.py").read_text()
-    if template.count("  # replaced per shape") != 2:
-        raise RuntimeError("numerics/scan_kernels.py lost its two '# replaced per shape' lines")
-    text = template.replace("D = 1  # replaced per shape", f"D = {int(D)}").replace(
-        "DH = 1  # replaced per shape", f"DH = {int(DH)}")
+    text, count = re.subn(r"^( *)(D|DH) = [^\n#]*# replaced per shape$",
+                          lambda m: f"{m[1]}{m[2]} = {int(D) if m[2] == 'D' else int(DH)}",
+                          template, flags=re.MULTILINE)
+    if count != 7:
+        raise RuntimeError(f"numerics/scan_kernels.py: {count} '# replaced per shape' lines, not 7")
     key = hashlib.sha256((text + numba.__version__).encode()).hexdigest()[:24]
     path = default_cache_dir() / f"dv_scan_{key}.py"
     if not path.exists():

@@ -1,22 +1,22 @@
-"""Template of the fast S6 scan kernels (see :mod:`numerics.scan`).
+"""The fast S6 scan kernels (see :mod:`numerics.scan`).
 
-:func:`numerics.scan._kernels` copies this file into the kernel cache once per shape with ``D``
-(token width) and ``DH`` (state size) replaced by numbers, so that they are compile-time constants
-there: LLVM unrolls the loops over them, each lane's states and inputs stay in registers, and the
-loop over the lanes (prompts advanced side by side) vectorises. Imported as it stands, the
-kernels have D = DH = 1 and are only good for a smoke test.
+Imported as it stands, this module gives the generic kernels: the token width ``D`` and state size
+``DH`` are read from the arrays. For large batches :func:`numerics.scan._kernels` copies this file
+into the kernel cache once per shape with every line marked ``# replaced per shape`` turned into
+``D = <number>`` or ``DH = <number>``, so that they are compile-time constants there: LLVM unrolls
+the loops over them, each lane's states and inputs stay in registers, and the loop over the lanes
+(prompts advanced side by side) vectorises. Both copies run the same code, so they give bitwise
+the same results.
 """
 import numpy as np
 from numba import njit, prange
-
-D = 1  # replaced per shape
-DH = 1  # replaced per shape
 
 
 @njit(cache=True, inline="always")  # inlined: the call boundary blocks vectorisation
 def load(X, start, stop, xt):  # pragma: no cover - compiled
     """Copy prompts start:stop into xt[token, feature, lane]; NaN returned iff any is not finite."""
     L = X.shape[1]
+    D = X.shape[2]  # replaced per shape
     poison = 0.0
     for i in range(stop - start):
         for ll in range(L):
@@ -30,6 +30,8 @@ def load(X, start, stop, xt):  # pragma: no cover - compiled
 @njit(cache=True, inline="always")
 def scan(xt, m, WB, bB, WC, bC, a, cf, h, C):  # pragma: no cover - compiled
     L = xt.shape[0]
+    D = xt.shape[1]  # replaced per shape
+    DH = h.shape[0]  # replaced per shape
     for j in range(DH):
         for i in range(m):
             h[j, i] = 0.0
@@ -52,6 +54,8 @@ def scan(xt, m, WB, bB, WC, bC, a, cf, h, C):  # pragma: no cover - compiled
 @njit(parallel=True, cache=True)
 def predict_kernel(X, WB, bB, WC, bC, a, cf, lanes, out, bad):  # pragma: no cover - compiled
     n, L, _ = X.shape
+    D = X.shape[2]  # replaced per shape
+    DH = WB.shape[0]  # replaced per shape
     nchunks = (n + lanes - 1) // lanes
     for b in prange(nchunks):
         start = b * lanes
@@ -74,6 +78,8 @@ def predict_kernel(X, WB, bB, WC, bC, a, cf, lanes, out, bad):  # pragma: no cov
 def loss_grad_kernel(X, y, WB, bB, WC, bC, a, cf, lanes,
                      losses, gWB, gbB, gWC, gbC, bad):  # pragma: no cover - compiled
     n, L, _ = X.shape
+    D = X.shape[2]  # replaced per shape
+    DH = WB.shape[0]  # replaced per shape
     nchunks = gWB.shape[0]
     for b in prange(nchunks):
         start = b * lanes
