@@ -1,17 +1,20 @@
 """Claims, evidence and verdicts: the data model of dynverify.
 
-A :class:`Claim` is a statement from a paper with the evidence that checks it, strongest first.
-:func:`check` runs the evidence and returns a :class:`CheckResult` whose ``status`` is
+A :class:`Claim` is a statement from a paper with the evidence that checks it: independent checks
+of one statement, all of which run. :func:`check` returns a :class:`CheckResult` whose ``status``
+is
 
-``proved``        exact arithmetic or a rigorous enclosure established the claim;
-``verified``      floating-point evidence agrees on a stated sample, with its worst error;
-``refuted``       a counterexample was found (carried with a command that reruns it);
+``proved``        a certificate of the proof vocabulary (:mod:`proofs_check.evidence.certificates`)
+                  covers the statement as written (``scope == "as stated"``);
+``verified``      floating-point evidence agrees on a stated sample (with its worst error), or
+                  exact evidence covers only instances of a general statement (the ``scope`` says
+                  which: ``exact at d in {1, 2}``);
+``refuted``       a confirmed counterexample was found (with a command that reruns it);
 ``inconclusive``  nothing decided the claim either way;
-``error``         the evidence could not be run (the message says why).
+``error``         the evidence could not be run, or its pieces disagree (one proves, one refutes).
 
-Honesty is enforced here, not left to each piece of evidence: only evidence whose kind can prove
-(``symbolic``, ``interval``) may return ``proved``; anything else that says so is capped at
-``verified``.
+Honesty is enforced here, not left to each piece of evidence: ``proved`` needs an issued
+certificate (never a ``kind`` string or a boolean), and a refutation needs a counterexample.
 """
 
 from __future__ import annotations
@@ -38,8 +41,6 @@ __all__ = [
 
 STATUSES = ("proved", "verified", "refuted", "inconclusive", "error")
 BUDGETS = ("quick", "full")
-#: Evidence kinds whose positive answer is a proof.
-PROVING_KINDS = frozenset({"symbolic", "interval"})
 
 
 class ClaimError(ValueError):
@@ -86,6 +87,8 @@ class EvidenceResult:
     rerun : a one-line command that reproduces the counterexample or the check.
     details : anything else worth reporting (grid bounds, fit windows, ...).
     seed : the seed of every random draw made.
+    certificate : for ``proved``, the certificate of the proof vocabulary behind it.
+    scope : what the evidence covers, in words (set by :func:`check`).
     """
 
     kind: str
@@ -101,9 +104,11 @@ class EvidenceResult:
     rerun: str | None = None
     details: dict = field(default_factory=dict)
     seed: int | None = None
+    certificate: Any = None
+    scope: str = ""
 
     def to_dict(self) -> dict:
-        """The result as plain JSON values.
+        """The result as plain JSON values (the certificate as its tree).
 
         Examples
         --------
@@ -111,7 +116,10 @@ class EvidenceResult:
         >>> r.to_dict()["margin"]
         0.5
         """
-        return to_jsonable(asdict(self))
+        cert = self.certificate
+        out = to_jsonable({k: v for k, v in asdict(self).items() if k != "certificate"})
+        out["certificate"] = cert.to_dict() if hasattr(cert, "to_dict") else None
+        return out
 
 
 class Evidence(ABC):
@@ -135,7 +143,11 @@ class Claim:
 
     ``model`` is a catalogue model name (``"two-factor"``) or a :class:`theory.SymbolicMap`;
     ``domain`` maps a parameter name to its ``(low, high)`` range; ``source`` cites paper, arXiv id
-    and section.
+    and section. ``forall`` says what the statement quantifies over: ``{"d": "every d >= 1"}``
+    (every value) or ``{"mu": (0, 2)}`` (a range); a proof must cover each as stated, exact
+    evidence at instances makes the claim ``verified`` (see
+    :func:`proofs_check.evidence.certificates.scope_of`). ``expect`` is ``"holds"`` or
+    ``"refuted"`` (a planted false variant).
 
     Examples
     --------
@@ -156,6 +168,7 @@ class Claim:
     model: Any = ""
     domain: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     claimed: Any = None
+    forall: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):
         if not self.id or any(ch.isspace() for ch in self.id):
@@ -163,6 +176,14 @@ class Claim:
         object.__setattr__(self, "evidence", tuple(self.evidence))
         if not self.evidence:
             raise ClaimError(f"claim {self.id}: no evidence given")
+        for i, e in enumerate(self.evidence):
+            if not isinstance(e, Evidence):
+                raise ClaimError(f"claim {self.id}: evidence {i} is {type(e).__name__} "
+                                 f"({e!r:.40}), not an Evidence object")
+        for name, stated in self.forall.items():
+            if not (isinstance(stated, str) or (isinstance(stated, tuple) and len(stated) == 2)):
+                raise ClaimError(f"claim {self.id}: forall[{name!r}] must be a description or a "
+                                 "(low, high) range")
         for name, bounds in self.domain.items():
             try:
                 lo, hi = (float(v) for v in bounds)
@@ -206,6 +227,7 @@ class CheckResult:
     rerun: str | None = None
     message: str = ""
     timing: float = 0.0
+    scope: str = ""
 
     @property
     def holds(self) -> bool:
@@ -227,6 +249,7 @@ class CheckResult:
         out = {
             "id": self.claim_id,
             "status": self.status,
+            "scope": self.scope,
             "statement": self.statement,
             "source": self.source,
             "model": self.model,
@@ -245,30 +268,62 @@ class CheckResult:
         return out
 
 
-def _run_one(evidence: Evidence, budget: str, seed: int) -> EvidenceResult:
+def _run_one(evidence: Evidence, claim: Claim, budget: str, seed: int) -> EvidenceResult:
+    """Run one piece of evidence and hold its answer to the rules of the vocabulary."""
+    from proofs_check.evidence.certificates import is_certified, scope_of
+
     try:
         result = evidence.run(budget, seed)
-    except Exception as exc:  # an evidence failure is a verdict of its own, not a crash
+    except KeyboardInterrupt:
+        raise
+    except (Exception, SystemExit) as exc:  # a failing check is a verdict of its own, not a crash
         return EvidenceResult(evidence.kind, "error", evidence.summary(),
                               details={"error": f"{type(exc).__name__}: {exc}"}, seed=seed)
+    if not isinstance(result, EvidenceResult):
+        return EvidenceResult(evidence.kind, "error", evidence.summary(), seed=seed,
+                              details={"error": f"evidence returned {type(result).__name__}, "
+                                                "not an EvidenceResult"})
     if result.status not in STATUSES:
         return EvidenceResult(evidence.kind, "error", evidence.summary(),
                               details={"error": f"unknown status {result.status!r}"}, seed=seed)
-    if result.status == "proved" and evidence.kind not in PROVING_KINDS:
-        result.status = "verified"
-        result.details["capped"] = "floating-point evidence cannot prove; reported as verified"
+    if result.status == "proved":
+        if not is_certified(result.certificate):
+            result.status = "verified"
+            result.certificate = None
+            result.details["capped"] = ("said 'proved' without a certificate of the proof "
+                                        "vocabulary; reported as verified")
+        else:
+            as_stated, scope = scope_of(result.certificate, claim.forall)
+            result.scope = scope
+            if not as_stated:
+                result.status = "verified"
+                result.method = f"{scope}: {result.method}"
+    elif result.status == "refuted" and result.counterexample is None:
+        result.status = "inconclusive"
+        result.details["unconfirmed"] = "said 'refuted' without a counterexample"
+    if not result.scope:
+        result.scope = _float_scope(result)
     return result
+
+
+def _float_scope(result: EvidenceResult) -> str:
+    if result.status == "refuted":
+        return "counterexample"
+    if result.sample_size:
+        return f"{result.sample_size} points"
+    return ""
 
 
 def check(claim: Claim, budget: str = "quick", seed: int = 0, *,
           origin: str | None = None) -> CheckResult:
-    """Run a claim's evidence and combine it into one verdict.
+    """Run every piece of a claim's evidence and combine the answers into one verdict.
 
-    Evidence runs in order. A refutation ends the check (``refuted``); so does a proof
-    (``proved``) — weaker evidence after a proof adds nothing. Otherwise the claim is
-    ``verified`` if some evidence verified it and none errored, ``error`` if evidence could not be
-    run, else ``inconclusive``. Evidence whose kind cannot prove (``numeric``, ``property``) is
-    capped at ``verified`` whatever it reports.
+    The evidence are independent checks of one statement; all of them run, and their order
+    decides nothing. If one proves and another refutes, the verdict is ``error`` (``evidence
+    disagrees``, both shown). Otherwise a confirmed counterexample makes it ``refuted``; an
+    evidence that could not run makes it ``error``; a certificate covering the statement as
+    written makes it ``proved``; agreement on a sample (or exact evidence at instances) makes it
+    ``verified``; else ``inconclusive``.
 
     ``origin`` is the user's file the claim came from (``my_claims.py``); it goes into the
     ``rerun`` command of a refutation, which is otherwise
@@ -284,30 +339,34 @@ def check(claim: Claim, budget: str = "quick", seed: int = 0, *,
     >>> r = check(bad, seed=3, origin="mine.py")
     >>> r.status, r.rerun
     ('refuted', 'dynverify check mine.py demo.bad --seed 3 --budget quick')
+    >>> both = Claim(id="demo.both", statement="x = x",
+    ...              evidence=[ev.identity(x, x), ev.identity(x, x + 1)])
+    >>> check(both).status
+    'error'
     """
     if budget not in BUDGETS:
         raise ClaimError(f"budget {budget!r} is not one of {', '.join(BUDGETS)}")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ClaimError(f"seed {seed!r} is not an integer")
     start = time.perf_counter()
-    results: list[EvidenceResult] = []
-    status = "inconclusive"
-    for evidence in claim.evidence:
-        result = _run_one(evidence, budget, seed)
-        results.append(result)
-        if result.status in ("refuted", "proved"):
-            status = result.status
-            break
+    results = [_run_one(evidence, claim, budget, seed) for evidence in claim.evidence]
+    by_status = {s: [r for r in results if r.status == s] for s in STATUSES}
+    message = ""
+    if by_status["proved"] and by_status["refuted"]:
+        status = "error"
+        p, r = by_status["proved"][0], by_status["refuted"][0]
+        message = f"evidence disagrees: '{p.method}' proves it, '{r.method}' refutes it"
+        decisive = r
     else:
-        found = {r.status for r in results}
-        if "error" in found:
-            status = "error"
-        elif "verified" in found:
-            status = "verified"
-    decisive = next((r for r in results if r.status == status), results[-1])
-    message = decisive.details.get("error", "") if status == "error" else decisive.method
+        status = next((s for s in ("refuted", "error", "proved", "verified")
+                       if by_status[s]), "inconclusive")
+        decisive = by_status[status][0] if by_status[status] else results[0]
+        if status == "error":
+            message = decisive.details.get("error", "") or decisive.method
+        else:
+            message = decisive.method
     rerun = decisive.rerun
-    if status == "refuted" and rerun is None:
+    if decisive.status == "refuted" and rerun is None:
         target = f"{shlex.quote(str(origin))} " if origin else ""
         rerun = f"dynverify check {target}{shlex.quote(claim.id)} --seed {seed} --budget {budget}"
     return CheckResult(
@@ -326,4 +385,17 @@ def check(claim: Claim, budget: str = "quick", seed: int = 0, *,
         rerun=rerun,
         message=message,
         timing=time.perf_counter() - start,
+        scope=_verdict_scope(status, results),
     )
+
+
+def _verdict_scope(status: str, results: list[EvidenceResult]) -> str:
+    """The verdict's scope: ``as stated`` for a proof, else what the agreeing evidence covered."""
+    if status == "proved":
+        return "as stated"
+    if status == "verified":
+        return "; ".join(dict.fromkeys(r.scope for r in results
+                                       if r.status == "verified" and r.scope))
+    if status == "refuted":
+        return "counterexample"
+    return ""

@@ -30,7 +30,7 @@ import sympy as sp
 
 from numerics import scan
 from proofs_check import evidence as ev
-from proofs_check.claim import Claim, Evidence, EvidenceResult
+from proofs_check.claim import Claim
 from proofs_check.tables import Table
 from theory.models import mamba_icl as mi
 
@@ -39,10 +39,6 @@ __all__ = [
     "MODEL",
     "PLOTS",
     "TABLES",
-    "AllOf",
-    "Lazy",
-    "Nonnegative",
-    "Numeric",
     "balanced_rate_claim",
     "float_constants",
     "gamma_star_claim",
@@ -67,147 +63,12 @@ def _src(section: str) -> str:
 # =============================================================================================
 # evidence helpers
 # =============================================================================================
-class Lazy(Evidence):
-    """Evidence built on first use (keeps importing the catalogue cheap).
-
-    ``build()`` returns the real :class:`Evidence`; ``kind`` must be the kind it will have.
-    """
-
-    def __init__(self, kind: str, build, description: str):
-        self.kind = kind
-        self.build = build
-        self.description = description
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        evidence = self.build()
-        if evidence.kind != self.kind:
-            raise TypeError(f"lazy evidence declared {self.kind!r} but built {evidence.kind!r}")
-        evidence.description = self.description
-        return evidence.run(budget, seed)
-
-
-class AllOf(Evidence):
-    """Several proving pieces of evidence that together prove a claim (all must prove).
-
-    Its kind is ``interval`` when any part is interval evidence, else ``symbolic``.
-    """
-
-    def __init__(self, parts, description: str):
-        self.parts = list(parts)
-        kinds = {p.kind for p in self.parts}
-        if not kinds <= {"symbolic", "interval"}:
-            raise ValueError("AllOf combines only symbolic and interval evidence")
-        self.kind = "interval" if "interval" in kinds else "symbolic"
-        self.description = description
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        results = [p.run(budget, seed) for p in self.parts]
-        for r in results:
-            if r.status != "proved":
-                r.method = f"{self.description}: part failed: {r.method}"
-                return r
-        return EvidenceResult(self.kind, "proved", f"{self.description} ("
-                              + "; ".join(r.method for r in results) + ")", value="all parts",
-                              claimed="all parts", margin=min((r.margin or 0.0) for r in results),
-                              details={"parts": [r.to_dict() for r in results]}, seed=seed)
-
-
-class Nonnegative(Evidence):
-    """Exact certificate that a rational function is positive (``strict``) or non-negative.
-
-    After ``substitute`` (e.g. ``d = 1 + e``), numerator and denominator must expand to
-    polynomials whose coefficients are all ``>= 0`` in variables that are all ``>= 0``; for a
-    strict claim each must also have a positive monomial in variables declared positive. A point
-    with exact rational coordinates where the function is negative refutes it.
-    """
-
-    kind = "symbolic"
-
-    def __init__(self, expr, *, substitute=None, strict: bool = True, description: str = ""):
-        self.expr = sp.sympify(expr)
-        self.substitute = dict(substitute or {})
-        self.strict = strict
-        self.description = description or "exact positivity certificate"
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        expr = sp.together(self.expr.xreplace(self.substitute))
-        num, den = sp.fraction(sp.factor(expr))
-        symbols = sorted(expr.free_symbols, key=str)
-        bad = [s for s in symbols if not s.is_nonnegative]
-        if bad:
-            return EvidenceResult(self.kind, "inconclusive", self.description,
-                                  details={"error": f"variables not known >= 0: {bad}"}, seed=seed)
-        ok = True
-        for part in (num, den):
-            poly = sp.Poly(sp.expand(part), *symbols) if symbols else None
-            coeffs = poly.coeffs() if poly is not None else [part]
-            if any(c < 0 for c in coeffs):
-                ok = False
-            if self.strict:
-                monoms = poly.terms() if poly is not None else [((), part)]
-                if not any(c > 0 and all(symbols[i].is_positive for i, k in enumerate(m) if k)
-                           for m, c in monoms):
-                    ok = False
-        if ok:
-            return EvidenceResult(self.kind, "proved",
-                                  f"{self.description} (numerator and denominator are polynomials "
-                                  "with non-negative coefficients in non-negative variables)",
-                                  value=str(sp.factor(expr)),
-                                  claimed=">0" if self.strict else ">=0",
-                                  margin=0.0, details={"numerator": str(num),
-                                                       "denominator": str(den)}, seed=seed)
-        rng = np.random.default_rng(seed)
-        for _ in range(200):
-            point = {s: sp.Rational(int(rng.integers(1, 60)), int(rng.integers(1, 12)))
-                     for s in symbols}
-            value = expr.xreplace(point)
-            if value.is_number and (value < 0 or (self.strict and value == 0)):
-                return EvidenceResult(self.kind, "refuted", f"{self.description}: exact witness",
-                                      value=str(value), claimed=">0" if self.strict else ">=0",
-                                      margin=float(value),
-                                      counterexample={str(k): str(v) for k, v in point.items()},
-                                      seed=seed)
-        return EvidenceResult(self.kind, "inconclusive", self.description,
-                              details={"numerator": str(num), "denominator": str(den)}, seed=seed)
-
-
-class Numeric(Evidence):
-    """Floating-point evidence from ``compute(budget, seed) -> dict`` (at most ``verified``).
-
-    The dict has ``error`` (worst error found), ``tol`` (the claimed accuracy), and optionally
-    ``value``, ``claimed``, ``sample_size``, ``counterexample`` and ``details``; the claim holds
-    when ``error <= tol``.
-    """
-
-    kind = "numeric"
-
-    def __init__(self, compute, description: str):
-        self.compute = compute
-        self.description = description
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        out = self.compute(budget, seed)
-        err, tol = float(out["error"]), float(out["tol"])
-        if not math.isfinite(err):
-            return EvidenceResult(self.kind, "error", self.description, seed=seed,
-                                  details={**out.get("details", {}),
-                                           "error": "non-finite error in the computation"})
-        status = "verified" if err <= tol else "refuted"
-        digits = None if err == 0 else round(-math.log10(err), 2) if err < 1 else 0.0
-        return EvidenceResult(self.kind, status, self.description, value=out.get("value"),
-                              claimed=out.get("claimed"), margin=tol - err, worst_error=err,
-                              digits=digits, sample_size=out.get("sample_size"),
-                              counterexample=out.get("counterexample") if status == "refuted"
-                              else None, details={"tol": tol, **out.get("details", {})},
-                              seed=seed)
-
-
-def _identity(build, description: str) -> Lazy:
+def _identity(build, description: str) -> ev.Lazy:
     """Lazy exact identity: ``build() -> (lhs_list, rhs_list)``."""
     def make():
         lhs, rhs = build()
         return ev.identity(list(lhs), list(rhs))
-    return Lazy("symbolic", make, description)
+    return ev.lazy(make, description)
 
 
 # =============================================================================================
@@ -1223,9 +1084,9 @@ def _threshold_order_parts():
     A, K2, KB = mi.loss_coefficients(d, mi.s1, mi.s2, mi.sigma)
     gs = mi.s1 / A
     sub = {d: 1 + e}
-    return [Nonnegative(1 / mi.s1 - 2 / (K2 * gs), substitute=sub),
-            Nonnegative(2 / (KB * gs) - 1 / mi.s1, substitute=sub),
-            Nonnegative(2 / mi.s1 - 1 / mi.s1, substitute=sub)]
+    return [ev.positivity(1 / mi.s1 - 2 / (K2 * gs), substitute=sub),
+            ev.positivity(2 / (KB * gs) - 1 / mi.s1, substitute=sub),
+            ev.positivity(2 / mi.s1 - 1 / mi.s1, substitute=sub)]
 
 
 # =============================================================================================
@@ -1265,7 +1126,7 @@ def balanced_rate_claim(rate=None, *, id: str = "mamba.rate.balanced_rate") -> C
         id=id, model=MODEL, source=_src("5"),
         statement="GD on (P, Q) from balanced starts: the excess loss contracts per step by "
                   "(1 - 2 eta s1)^2 near the minimum (fitted on the derived map, eta s1 in (0, 1))",
-        evidence=[Numeric(lambda b, s: _balanced_rates(b, s, rate),
+        evidence=[ev.computed(lambda b, s: _balanced_rates(b, s, rate),
                           "log-linear fit of the excess loss of the derived GD map vs the rate")])
 
 
@@ -1322,7 +1183,8 @@ CLAIMS: list[Claim] = [
     _c("mamba.forward.scan",
        "The literal S6 scan (fast Numba kernel and plain-loop reference) equals the closed form "
        "to 1e-12 (relative), with nuisance parameters, both discretisations, several kappa", "2",
-       Numeric(_scan_vs_closed, "numerics.scan kernels vs the closed form on Gaussian prompts")),
+       ev.computed(_scan_vs_closed,
+                   "numerics.scan kernels vs the closed form on Gaussian prompts")),
     _c("mamba.forward.readout",
        "With zero nuisance parameters the readout w_l = Q^T h_l^(y) obeys w_0 = 0, "
        "w_l = a w_{l-1} + c Gamma y_l x_l, and yhat = a x_q^T w_N", "2",
@@ -1330,7 +1192,7 @@ CLAIMS: list[Claim] = [
     _c("mamba.forward.readout_scan",
        "The readout recursion reproduces Q^T h_l of the literal scan and its prediction "
        "(d = 5, N = 50, d_h = 8) to 1e-12", "2",
-       Numeric(_readout_vs_scan, "numerics.scan.readout_path vs the recursion")),
+       ev.computed(_readout_vs_scan, "numerics.scan.readout_path vs the recursion")),
     _c("mamba.forward.online_gd",
        "At Gamma = gamma* I each token is one GD step with step 1 - a (Euler: Delta) on the "
        "surrogate 1/2 |w|^2 - gamma* y_l <x_l, w>", "2",
@@ -1371,7 +1233,7 @@ CLAIMS: list[Claim] = [
     _c("mamba.loss.population_mc",
        "Monte-Carlo losses of the literal S6 layer agree with the population formula within "
        "their confidence intervals (noise, Euler, several kappa included)", "3",
-       Numeric(_mc_vs_formula, "seeded Monte-Carlo over fresh prompts, 99% family-wise CIs")),
+       ev.computed(_mc_vs_formula, "seeded Monte-Carlo over fresh prompts, 99% family-wise CIs")),
     _c("mamba.loss.nuisance_invariant",
        "Each of v, b_B, b_C that starts at 0 stays at 0 under population GD (its gradient "
        "vanishes there), and c gets no gradient", "3",
@@ -1409,7 +1271,7 @@ CLAIMS: list[Claim] = [
        _identity(_b_ratio, "exact certificates; Lagrange's identity for N = 2..6")),
     _c("mamba.solution.ratio_constant",
        "For kappa = ln 2, N rho < lim N rho = 3 ln 2 / 2 = 1.03972... < 1.0398", "4",
-       AllOf([ev.identity(3 * sp.log(2) / 2, (mi.kappa / 2 * sp.coth(mi.kappa / 2))
+       ev.argument([ev.identity(3 * sp.log(2) / 2, (mi.kappa / 2 * sp.coth(mi.kappa / 2))
                           .subs(mi.kappa, sp.log(2)).rewrite(sp.exp)),
               ev.certify_sign(sp.Rational(10398, 10000) - 3 * sp.log(2) / 2, {}, ">0")],
              "limit value and arb enclosure")),
@@ -1432,10 +1294,10 @@ CLAIMS: list[Claim] = [
     _c("mamba.solution.low_rank",
        "With d_h < d, GD from random starts reaches the best loss L* + (alpha/2) gamma*^2 "
        "(d - d_h)", "4",
-       Numeric(_low_rank, "derived GD map, d = 3, d_h = 2, random Gaussian starts")),
+       ev.computed(_low_rank, "derived GD map, d = 3, d_h = 2, random Gaussian starts")),
     _c("mamba.solution.gd_reaches",
        "GD on the reduced map from random (unbalanced) starts reaches Q^T P = gamma* I and L*",
-       "4", Numeric(_reach_minimum, "derived GD map, d = 2, d_h = 3, random Gaussian starts")),
+       "4", ev.computed(_reach_minimum, "derived GD map, d = 2, d_h = 3, random Gaussian starts")),
     # --------------------------------------------------------------------------- section 5
     _c("mamba.rate.logistic",
        "Gradient flow on the balanced slice is logistic: gamma' = 2 s1 gamma (1 - gamma/gamma*), "
@@ -1449,27 +1311,27 @@ CLAIMS: list[Claim] = [
     _c("mamba.rate.unbalanced_spectrum",
        "The Jacobian at random unbalanced minima has eigenvalues {1 - eta alpha (mu_i + nu_j)} "
        "and 1 (neutral)", "5",
-       Numeric(_unbalanced_spectrum, "eigenvalues of the derived Jacobian, d = 2, d_h = 3")),
+       ev.computed(_unbalanced_spectrum, "eigenvalues of the derived Jacobian, d = 2, d_h = 3")),
     _c("mamba.rate.stability",
        "A minimum is linearly stable iff eta alpha (lambda_max(Q^TQ) + lambda_max(P^TP)) < 2; at "
        "the balanced minimum iff eta s1 < 1 (d = 1: eigenvalues 1 and 1 - eta alpha (p^2 + q^2))",
        "5", _identity(_b_stability, "characteristic polynomial on the family alpha p q = s1")),
     _c("mamba.rate.threshold_main",
        "Simulated GD near the balanced minimum converges iff eta < 1/s1", "5",
-       Numeric(_threshold_main, "multisection bisection on simulations of the derived map")),
+       ev.computed(_threshold_main, "multisection bisection on simulations of the derived map")),
     _c("mamba.rate.threshold_v",
        "If v is trained: the v-block of the Hessian at zero nuisance is k2 Q Q^T and decoupled, "
        "so GD is stable iff eta k2 lambda_max(Q^T Q) < 2, i.e. eta < 2/(k2 gamma*) at the balanced "
        "minimum", "5", _identity(_b_hess_v, "Hessian blocks (d = d_h = 2)")),
     _c("mamba.rate.threshold_v_simulated",
        "Simulated GD with v trained converges iff eta < 2/(k2 gamma*)", "5",
-       Numeric(_threshold_v, "multisection bisection on simulations of the derived map")),
+       ev.computed(_threshold_v, "multisection bisection on simulations of the derived map")),
     _c("mamba.rate.v_catapult",
        "[Beyond the spec] For eta slightly above 2/(k2 gamma*) GD with v trained does not fail: v "
        "grows, Q shrinks and P grows until eta k2 lambda_max(Q Q^T) < 2, and GD converges to "
        "another minimiser Q^T P = gamma* I (so 2/(k2 gamma*) bounds the stability of the balanced "
        "minimum, not convergence)", "5",
-       Numeric(_v_catapult, "simulations of the derived map (P, Q, v trained)")),
+       ev.computed(_v_catapult, "simulations of the derived map (P, Q, v trained)")),
     _c("mamba.rate.threshold_bB",
        "If b_B is trained: Hessian block kB Q Q^T, stable iff eta < 2/(kB gamma*) "
        "(kB = d s2 without noise)", "5", _identity(_b_hess_bB, "Hessian blocks (d = d_h = 2)")),
@@ -1479,29 +1341,30 @@ CLAIMS: list[Claim] = [
     _c("mamba.rate.threshold_order",
        "2/(k2 gamma*) < 1/s1 < 2/(kB gamma*) and 1/s1 < 2/s1 for every d >= 1, sigma >= 0: "
        "training v always binds first, the bias limits never bind", "5",
-       AllOf(_threshold_order_parts(), "exact positivity certificates with d = 1 + e")),
+       ev.argument(_threshold_order_parts(), "exact positivity certificates with d = 1 + e")),
     balanced_rate_claim(),
     _c("mamba.rate.unbalanced_rate",
        "From random starts the excess loss contracts by max |1 - eta alpha (mu_i + nu_j)|^2 at "
        "the minimum reached", "5",
-       Numeric(_unbalanced_rates, "fit on the derived GD map vs the spectra at the limit")),
+       ev.computed(_unbalanced_rates, "fit on the derived GD map vs the spectra at the limit")),
     _c("mamba.rate.loss_bound",
        "GD on (P, Q) from balanced starts: L(theta_T) <= L* + C (1 - 2 eta s1)^(2(T - T0))", "5",
-       Numeric(_loss_bound, "sup of excess_T / (excess_T0 q^(2(T-T0))) over T, eta s1 grid")),
+       ev.computed(_loss_bound, "sup of excess_T / (excess_T0 q^(2(T-T0))) over T, eta s1 grid")),
     _c("mamba.rate.nuisance_rate",
        "[Correction] With v, b_B, b_C trained from non-zero values the excess loss contracts by "
        "the largest of (1-2 eta s1)^2, (1-eta k2 gamma*)^2, (1-eta kB gamma*)^2, (1-eta s1)^2, "
        "not by (1 - 2 eta s1)^2", "5",
-       Numeric(_nuisance_rate, "fit on the derived full GD map vs the slowest block")),
+       ev.computed(_nuisance_rate, "fit on the derived full GD map vs the slowest block")),
     _c("mamba.rate.s6_gd",
        "Full-batch GD on the literal S6 layer (W_B, W_C from a small Gaussian start, Monte-Carlo "
        "prompts) reaches Gamma = gamma* I and L*, contracting by (1 - 2 eta s1)^2 per step "
        "(within Monte-Carlo error)", "5",
-       Numeric(_s6_gd, "numerics.scan.train (fixed batch) and a log-linear fit")),
+       ev.computed(_s6_gd, "numerics.scan.train (fixed batch) and a log-linear fit")),
     _c("mamba.rate.s6_sgd",
        "Online SGD on the literal S6 layer (fresh prompts each step, every parameter trained) "
        "reaches L* and gamma* I", "5",
-       Numeric(_s6_sgd, "numerics.scan.train (fresh prompts), exact population loss at the end")),
+       ev.computed(_s6_sgd,
+                   "numerics.scan.train (fresh prompts), exact population loss at the end")),
 ]
 
 

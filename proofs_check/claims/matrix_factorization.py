@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
 
 import numpy as np
 import sympy as sp
 
 from numerics import factorization as nf
-from proofs_check.claim import Claim, Evidence, EvidenceResult
+from proofs_check import evidence as ev
+from proofs_check.claim import Claim
 from proofs_check.evidence.property import PropertySearch
 from proofs_check.evidence.symbolic import Identity
 from proofs_check.tables import Table
 from theory.models import matrix_factorization as mf
 
-__all__ = ["CLAIMS", "CORRECTIONS", "MODEL", "PLOTS", "TABLES", "Computed", "Exact",
+__all__ = ["CLAIMS", "CORRECTIONS", "MODEL", "PLOTS", "TABLES",
            "learning_times_table", "plot_loss", "plot_staircase"]
 
 MODEL = "matrix-factorization"
@@ -54,65 +54,8 @@ def src(part: str) -> str:
 # =============================================================================================
 # evidence helpers (shared with the online-gd and rates catalogues)
 # =============================================================================================
-class Exact(Evidence):
-    """Exact evidence built at run time: ``build()`` returns a list of :class:`Identity` steps (or
-    ``(ok: bool, note: str)`` pairs decided by exact rational arithmetic). Proved when all hold,
-    refuted at the first failing step."""
-
-    kind = "symbolic"
-
-    def __init__(self, build: Callable[[], list], description: str):
-        self.build = build
-        self.description = description
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        notes = []
-        for i, step in enumerate(self.build()):
-            if isinstance(step, tuple):
-                ok, note = step
-                notes.append(note)
-                if not bool(ok):
-                    return EvidenceResult(self.kind, "refuted", f"{self.description}: {note}",
-                                          counterexample={"step": i, "fact": note},
-                                          details={"steps": notes}, seed=seed)
-                continue
-            res = step.run(budget, seed)
-            notes.append(f"{step.description}: {res.status}")
-            if res.status != "proved":
-                res.method = f"{self.description}: step {i} ({step.description}) {res.status}"
-                res.details = {**res.details, "steps": notes}
-                return res
-        return EvidenceResult(self.kind, "proved", f"{self.description} ({len(notes)} exact "
-                              "steps)", value="0", claimed="0", margin=0.0,
-                              details={"steps": notes}, seed=seed)
-
-
-class Computed(Evidence):
-    """Floating-point evidence: ``compute(budget, seed) -> (margin, details)``; ``verified`` when
-    ``margin >= 0`` else ``refuted``. ``details`` carries ``sample_size``, ``worst_error`` and
-    ``worst_at`` (reported as the counterexample on refutation)."""
-
-    kind = "numeric"
-
-    def __init__(self, compute: Callable, description: str):
-        self.compute = compute
-        self.description = description
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        margin, details = self.compute(budget, seed)
-        details = dict(details)
-        n = details.pop("sample_size", None)
-        worst = details.pop("worst_error", None)
-        status = "verified" if margin >= 0 else "refuted"
-        return EvidenceResult(self.kind, status, self.description, value=details.get("value"),
-                              claimed=details.get("claimed"), margin=float(margin),
-                              sample_size=n, worst_error=worst,
-                              counterexample=details.get("worst_at") if status == "refuted"
-                              else None, details=details, seed=seed)
-
-
-def _id(lhs, rhs, what: str) -> Identity:
-    return Identity(lhs, rhs, description=what)
+def _id(lhs, rhs, what: str, at=None) -> Identity:
+    return Identity(lhs, rhs, description=what, at=at)
 
 
 def _q(budget: str, quick, full):
@@ -225,11 +168,14 @@ def _stability_steps():
     eta, lam = F.params
     J = F.jacobian()[0, 0].subs(u, sp.sqrt(lam))
     c = sp.Symbol("c", positive=True)
-    region = sp.solve_univariate_inequality(sp.Abs(sp.expand(J).subs(eta, c / lam)) < 1, c,
-                                            relational=False)
+    # |1 - 2c| < 1  <=>  1 - (1 - 2c)^2 = 4c(1 - c) > 0; its sign on each side of c = 1
     return [_id(J, 1 - 2 * eta * lam, "F'(sqrt(lam)) = 1 - 2 eta lam"),
-            (region == sp.Interval.open(0, 1), f"|1 - 2c| < 1 with c = eta lam > 0 iff c in "
-             f"{region}")]
+            _id(1 - (1 - 2 * c) ** 2, 4 * c * (1 - c), "1 - (1 - 2c)^2 = 4c(1 - c)"),
+            ev.sign_fact(4 * c * (1 - c), c, 0, 1,
+                         statement="|1 - 2c| < 1 for 0 < c = eta lam < 1"),
+            ev.sign_fact(4 * c * (1 - c), c, 1, sp.oo, "<",
+                         statement="|1 - 2c| > 1 for c = eta lam > 1"),
+            _id((1 - 2 * c).subs(c, 1), -1, "multiplier -1 at c = 1 (non-hyperbolic)")]
 
 
 def _two_cycle_steps():
@@ -239,6 +185,7 @@ def _two_cycle_steps():
     (u,) = F.state
     eta, lam = F.params
     s1, s2 = cyc.s_values
+    s = sp.Symbol("s", real=True)
     # the cycle points map into each other under the map in s = u^2/lam: s -> s (1 + c - c s)^2
     img = s1 * (1 + c - c * s1) ** 2
     return [
@@ -249,9 +196,20 @@ def _two_cycle_steps():
         _id(sp.radsimp(img - s2), 0, "s_- maps to s_+ (a genuine 2-cycle of u^2/lam)"),
         _id(cyc.multiplier, 7 - 4 * c - 2 * c**2, "multiplier (1+c-3cs_-)(1+c-3cs_+) = "
             "7 - 4c - 2c^2"),
-        (cyc.exists == sp.Interval.open(1, sp.oo), f"real cycle iff c > 1: {cyc.exists}"),
-        (cyc.stable == sp.Interval.open(1, sp.sqrt(5) - 1), f"|7 - 4c - 2c^2| < 1 iff c in "
-         f"{cyc.stable}"),
+        # s_-, s_+ are the roots of c^2 s^2 - c(c+1) s + 1 (sum and product > 0, so both are
+        # positive once real): real iff the discriminant c^2 (c - 1)(c + 3) is positive
+        _id(sp.discriminant(c**2 * s**2 - c * (c + 1) * s + 1, s), c**2 * (c - 1) * (c + 3),
+            "discriminant of c^2 s^2 - c(c+1)s + 1"),
+        _id(sp.expand((s - s1) * (s - s2)), sp.expand(s**2 - (c + 1) / c * s + 1 / c**2),
+            "s_-, s_+ are its roots"),
+        ev.sign_fact(c**2 * (c - 1) * (c + 3), c, 1, sp.oo, statement="real cycle for c > 1"),
+        ev.sign_fact(c**2 * (c - 1) * (c + 3), c, 0, 1, "<", statement="no real cycle for c < 1"),
+        ev.sign_fact(1 - (7 - 4 * c - 2 * c**2), c, 1, sp.oo,
+                     statement="multiplier < 1 for c > 1"),
+        ev.sign_fact(1 + (7 - 4 * c - 2 * c**2), c, 1, sp.sqrt(5) - 1,
+                     statement="multiplier > -1 for 1 < c < sqrt5 - 1"),
+        ev.sign_fact(1 + (7 - 4 * c - 2 * c**2), c, sp.sqrt(5) - 1, sp.oo, "<",
+                     statement="multiplier < -1 for c > sqrt5 - 1"),
     ]
 
 
@@ -607,13 +565,15 @@ def dmf_asymptotic_check(budget: str, seed: int):
 
 def _dmf_gd_steps():
     steps = []
+    z, m = sp.Symbol("z"), sp.Symbol("m", positive=True)
     for N in (2, 3, 4, 5):
         d = mf.deep_aligned(N)
-        eta = mf.eta_sym
-        expected = {sp.Integer(1): N - 1, sp.expand(1 - eta * N * d.lam ** (2 - sp.Rational(2, N))
-                                                    ): 1}
-        ok = d.jacobian_eigs == expected
-        steps.append((ok, f"N={N}: Jacobian eigenvalues at w_j = lam^(1/N): {d.jacobian_eigs}"))
+        J = d.gd.jacobian().subs({d.lam: m**N}).subs({wj: m for wj in d.w})
+        # lam = m^N, so lam^(2 - 2/N) = m^(2N - 2)
+        expected = (z - 1) ** (N - 1) * (z - (1 - mf.eta_sym * N * m ** (2 * N - 2)))
+        steps.append(_id(J.charpoly(z).as_expr(), sp.expand(expected),
+                         f"N={N}: charpoly of the Jacobian at w_j = lam^(1/N) is "
+                         "(z - 1)^(N-1) (z - 1 + eta N lam^(2-2/N))", at={"N": N}))
     return steps
 
 
@@ -650,42 +610,42 @@ def _c(id_, statement, part, evidence, **kw):
 
 CLAIMS = [
     _c("mf.flow", "For L = 1/4 |UU^T - Y|_F^2 the gradient flow is dU/dt = (Y - UU^T) U.",
-       "A (setup)", [Exact(_flow_steps, "flow derived from the loss")]),
+       "A (setup)", [ev.argument(_flow_steps, "flow derived from the loss")]),
     _c("mf.riccati", "X = UU^T obeys dX/dt = YX + XY - 2X^2.", "A [mf.riccati]",
-       [Exact(_riccati_steps, "d(UU^T)/dt along the derived flow")]),
+       [ev.argument(_riccati_steps, "d(UU^T)/dt along the derived flow")]),
     _c("mf.closed_form",
        "X(t) = e^{Yt} U0 (I_r + 2 U0^T S(t) U0)^{-1} U0^T e^{Yt}, S(t) = int_0^t e^{2Ys} ds, "
        "solves the Riccati equation with X(0) = U0 U0^T for any U0 (any r) and any symmetric Y "
        "(indefinite or singular); proved in the eigenbasis of Y for n <= 3, r <= 3 (and n = 1, "
        "r = 3; n = 2, r = 4).", "A [mf.closed_form]",
-       [Exact(closed_form_steps, "polynomial identity N'D - ND' - D(YN + NY) + 2N^2 = 0 with "
+       [ev.argument(closed_form_steps, "polynomial identity N'D - ND' - D(YN + NY) + 2N^2 = 0 with "
               "e' = lam e, s' = e^2")]),
     _c("mf.closed_form.ode",
        "The closed form agrees with an ODE solver to relative error < 1e-9 on random cases "
        "(n <= 5, r in {1, n, n+2}, indefinite Y), including times where float64 evaluation "
        "of the closed form fails (it is evaluated in mpmath at a precision chosen from "
        "2 lam_1 t).", "A [mf.closed_form]",
-       [Computed(closed_form_vs_ode, "closed form (mpmath) vs DOP853 rtol 1e-13")]),
+       [ev.computed(closed_form_vs_ode, "closed form (mpmath) vs DOP853 rtol 1e-13")]),
     _c("mf.inverse_form",
        "When X0 is invertible, X(t)^{-1} = e^{-Yt} X0^{-1} e^{-Yt} + 2 int_0^t e^{-2Ys} ds.",
-       "A [mf.closed_form]", [Exact(_inverse_steps, "Z' = 2I - YZ - ZY and agreement")]),
+       "A [mf.closed_form]", [ev.argument(_inverse_steps, "Z' = 2I - YZ - ZY and agreement")]),
     _c("mf.aligned",
        "U0 = alpha I, Y diagonal: each eigenvalue follows sigma_k(t) = lam_k / (1 + (lam_k/"
        "alpha^2 - 1) e^{-2 lam_k t}).", "A [mf.aligned]",
-       [Exact(_aligned_steps, "logistic ODE, initial value, closed form")]),
+       [ev.argument(_aligned_steps, "logistic ODE, initial value, closed form")]),
     _c("mf.aligned.half_time",
        "In the aligned case component k is half-learned at t_k = ln(lam_k/alpha^2 - 1)/"
-       "(2 lam_k).", "A [mf.aligned]", [Exact(_half_time_steps, "substitution")]),
+       "(2 lam_k).", "A [mf.aligned]", [ev.argument(_half_time_steps, "substitution")]),
     _c("mf.aligned.width",
        "In the aligned case the 10% -> 90% width is ln 9 / lam_k, independent of alpha.",
-       "A [mf.aligned]", [Exact(_width_steps, "t_p for the logistic")]),
+       "A [mf.aligned]", [ev.argument(_width_steps, "t_p for the logistic")]),
     _c("mf.generic_times",
        "Generic U0 = alpha B: t_k = ln(lam_k/(rho_k alpha^2))/(2 lam_k) + o(1), rho_k = "
        "det G_k/det G_{k-1} (G_k the Gram matrix of the first k rows of Q^T B); the error "
        "vanishes polynomially (measured ~alpha^1.5 to alpha^2) as alpha -> 0, for aligned, "
        "generic, under- (r = n-1) and over-parameterised (r = n+2) B.",
        "A [mf.generic_times]",
-       [Computed(generic_times_check, "exact t_k (closed form + Brent) vs prediction, "
+       [ev.computed(generic_times_check, "exact t_k (closed form + Brent) vs prediction, "
                  "alpha = 1e-2 .. 1e-8")]),
     _c("mf.generic_times.order",
        "For small alpha (here alpha <= 1e-3, eigenvalue ratios >= 1.5) components are learned "
@@ -697,55 +657,55 @@ CLAIMS = [
     _c("mf.generic_times.ratio",
        "t_{k+1}/t_k -> lam_k/lam_{k+1} as alpha -> 0, only logarithmically (error * "
        "ln(1/alpha^2) stays bounded).", "A [mf.generic_times]",
-       [Computed(ratio_check, "exact times at alpha = 1e-2 .. 1e-32")]),
+       [ev.computed(ratio_check, "exact times at alpha = 1e-2 .. 1e-32")]),
     _c("mf.plateau",
        "Plateau k lasts (1/2)(1/lam_{k+1} - 1/lam_k) ln(1/alpha^2) + O(1) (the O(1) term is "
        "ln(lam_{k+1}/rho_{k+1})/(2 lam_{k+1}) - ln(lam_k/rho_k)/(2 lam_k)) and its loss tends "
        "to (1/4) sum_{i>k} lam_i^2.", "A [mf.generic_times]",
-       [Computed(plateau_check, "exact plateaus vs predictions on four kinds of B")]),
+       [ev.computed(plateau_check, "exact plateaus vs predictions on four kinds of B")]),
     _c("mf.zero_eigenvalue",
        "A zero eigenvalue's component decays as 1/(2t + c) with c = (1 + O(alpha^2))/(rho_k "
        "alpha^2), once the earlier components are learned.", "A [mf.generic_times]",
-       [Computed(zero_eigenvalue_check, "closed form, Y = diag(1, 0, -1)")]),
+       [ev.computed(zero_eigenvalue_check, "closed form, Y = diag(1, 0, -1)")]),
     _c("mf.rank_deficient",
        "With r < k, rho_k = 0 and the k-th component is never learned (rank X(t) <= r).",
-       "A [mf.generic_times]", [Exact(_rank_steps, "Cauchy-Binet: det G_k = 0")]),
+       "A [mf.generic_times]", [ev.argument(_rank_steps, "Cauchy-Binet: det G_k = 0")]),
     _c("mf.limit",
        "X(t) -> the best PSD rank-r approximation of Y (generic B; any symmetric Y).",
-       "A [mf.generic_times]", [Computed(limit_check, "closed form at t = 160")]),
+       "A [mf.generic_times]", [ev.computed(limit_check, "closed form at t = 160")]),
     _c("mf.gd.half_step",
        "GD U' = U - eta (UU^T - Y) U half-learns component k at step ln(lam_k/(rho_k alpha^2))/"
        "(2 ln(1 + eta lam_k)) within one step (eta lam_1 <= 0.8).", "A [mf.gd]",
-       [Computed(gd_half_step_check, "batched GD, seeded B")]),
+       [ev.computed(gd_half_step_check, "batched GD, seeded B")]),
     _c("mf.gd.sharpness",
        "The sharpness at a minimiser (Y PSD) is 2 lam_1.", "A [mf.gd]",
-       [Computed(gd_sharpness_check, "exact Hessian quadratic form, random PSD Y"),
-        Exact(_sharpness_steps, "scalar and n = r = 2 Hessians")]),
+       [ev.computed(gd_sharpness_check, "exact Hessian quadratic form, random PSD Y"),
+        ev.argument(_sharpness_steps, "scalar and n = r = 2 Hessians")]),
     _c("mf.gd.stability", "GD is linearly stable at the minimum iff eta lam_1 < 1.", "A [mf.gd]",
-       [Computed(gd_stability_check, "matrix GD at eta lam_1 = 0.95 and 1.05"),
-        Exact(_stability_steps, "derivative of the scalar map")]),
+       [ev.computed(gd_stability_check, "matrix GD at eta lam_1 = 0.95 and 1.05"),
+        ev.argument(_stability_steps, "derivative of the scalar map")]),
     _c("mf.gd.two_cycle",
        "For 1 < c = eta lam < sqrt5 - 1 the learned component has an exact stable 2-cycle: "
        "u^2/lam alternates between s_+- = (c + 1 +- sqrt((c - 1)(c + 3)))/(2c), multiplier "
        "7 - 4c - 2c^2; it exists for all c > 1.", "A [mf.gd]",
-       [Computed(two_cycle_check, "scalar and matrix GD orbits"),
-        Exact(_two_cycle_steps, "derivation of the 2-cycle")]),
+       [ev.computed(two_cycle_check, "scalar and matrix GD orbits"),
+        ev.argument(_two_cycle_steps, "derivation of the 2-cycle")]),
     _c("dmf.ode",
        "Depth-N aligned model (W_j(0) = alpha I, loss 1/2|W_N...W_1 - Y|^2): each component "
        "x = w^N follows x' = N x^{2-2/N}(lam - x).", "dmf (B)",
-       [Exact(_dmf_ode_steps, "balanced layer-wise flow")]),
+       [ev.argument(_dmf_ode_steps, "balanced layer-wise flow")]),
     _c("dmf.half_time",
        "The half-learning time is T = int_{alpha^N}^{lam/2} dx/(N x^{2-2/N}(lam - x)).",
-       "dmf (B)", [Computed(dmf_quadrature_check, "quadrature vs ODE event")]),
+       "dmf (B)", [ev.computed(dmf_quadrature_check, "quadrature vs ODE event")]),
     _c("dmf.half_time.asymptotic",
        "For N >= 3, T = 1/((N-2) lam alpha^{N-2}) + O(1) (polynomial separation); for N = 2 "
        "it is logarithmic.", "dmf (B)",
-       [Computed(dmf_asymptotic_check, "quadrature, alpha = 1e-1 .. 1e-3"),
-        Exact(_dmf_asym_steps, "partial fractions of the integrand")]),
+       [ev.computed(dmf_asymptotic_check, "quadrature, alpha = 1e-1 .. 1e-3"),
+        ev.argument(_dmf_asym_steps, "partial fractions of the integrand")]),
     _c("dmf.gd",
        "Layer-wise GD is linearly stable at w* = lam^{1/N} iff eta < 2/(N lam^{2-2/N}).",
-       "dmf (B)", [Computed(dmf_gd_check, "layer-wise GD at 0.95 and 1.05 x threshold"),
-                   Exact(_dmf_gd_steps, "Jacobian eigenvalues, N = 2..5")]),
+       "dmf (B)", [ev.computed(dmf_gd_check, "layer-wise GD at 0.95 and 1.05 x threshold"),
+                   ev.argument(_dmf_gd_steps, "Jacobian eigenvalues, N = 2..5")]),
 ]
 
 

@@ -17,8 +17,9 @@ import numpy as np
 import sympy as sp
 
 from numerics import delta_scan as ds
+from proofs_check import evidence as ev
 from proofs_check.claim import Claim
-from proofs_check.claims.matrix_factorization import Computed, Exact, _id, _q
+from proofs_check.claims.matrix_factorization import _id, _q
 from proofs_check.evidence.property import PropertySearch
 from theory.models import online_gd as og
 
@@ -59,10 +60,16 @@ def _eig_steps():
 
 def _norm_steps():
     b = og.beta_sym
-    region = sp.solve_univariate_inequality(sp.Abs(1 - b) <= 1, b, relational=False)
+    k = sp.Matrix(sp.symbols("k0:3", real=True))
+    H = og.householder(k, b)
+    # |1 - beta| <= 1  <=>  1 - (1 - beta)^2 = beta(2 - beta) >= 0; the ends give |1 - beta| = 1
     return [*_eig_steps(),
-            (region == sp.Interval(0, 2), f"|1 - beta| <= 1 iff beta in {region}"),
-            (True, "I - beta k k^T is symmetric, so its norm is max |eigenvalue| <= 1")]
+            _id(1 - (1 - b) ** 2, b * (2 - b), "1 - (1 - beta)^2 = beta (2 - beta)"),
+            ev.sign_fact(b * (2 - b), b, 0, 2, statement="|1 - beta| < 1 for 0 < beta < 2"),
+            ev.sign_fact(b * (2 - b), b, 2, sp.oo, "<", statement="|1 - beta| > 1 for beta > 2"),
+            ev.sign_fact(b * (2 - b), b, -sp.oo, 0, "<", statement="|1 - beta| > 1 for beta < 0"),
+            _id(H.T, H, "I - beta k k^T is symmetric (d = 3, symbolic k), so its norm is its "
+                "largest |eigenvalue|", at={"d": 3})]
 
 
 def _reflection_steps():
@@ -133,19 +140,26 @@ def _complex_steps():
     disc = sp.discriminant(A.charpoly(z).as_expr(), z)
     b, k = sp.symbols("beta k", real=True)
     H1 = og.householder(sp.Matrix([1, k]), b)
-    return [(disc < 0, f"n_h = 2, k1 = e1, k2 = (3/5, 4/5), beta = 2: discriminant {disc} < 0 "
-             "(eigenvalues e^(+-i theta))"),
+    return [_id(disc, sp.Rational(-2304, 625), "n_h = 2, k1 = e1, k2 = (3/5, 4/5), beta = 2: "
+                "discriminant -2304/625 < 0 (eigenvalues e^(+-i theta))"),
             _id(H1.T, H1, "n_h = 1: I - beta k k^T is symmetric, so its eigenvalues are real")]
 
 
 def _parity_steps():
-    x = sp.Symbol("x")
-    return [(og.parity_factor(0) == 1 and og.parity_factor(1) == -1,
-             "beta = 2x: 1 - 2x = (-1)^x for x in {0, 1}; by induction prod (1 - 2x_t) = "
-             "(-1)^(sum x_t)"),
-            (sp.solve_univariate_inequality(1 - x >= 0, x, relational=False)
-             .is_superset(sp.Interval(0, 1)),
-             "beta in [0, 1]: 1 - beta >= 0, so prod (1 - beta_t) >= 0 never flips the sign")]
+    x = sp.Symbol("x", real=True)
+    S = sp.Symbol("S", integer=True)
+    xi = sp.Symbol("x_t", integer=True)
+    product = ev.induction(
+        _id((-1) ** xi, (-1) ** xi, "one step: the product is (-1)^(x_1)"),
+        _id((-1) ** S * (-1) ** xi, (-1) ** (S + xi),
+            "(-1)^(x_1 + ... + x_n) (-1)^(x_(n+1)) = (-1)^(x_1 + ... + x_(n+1))"),
+        var="T", start=1, description="prod_t (1 - 2 x_t) = (-1)^(sum x_t) for every length T")
+    return [_id(og.parity_factor(0), 1, "beta = 0 (x = 0): factor 1 - 2x = 1"),
+            _id(og.parity_factor(1), -1, "beta = 2 (x = 1): factor 1 - 2x = -1"),
+            product,
+            ev.sign_fact(1 - x, x, 0, 1, statement="1 - beta > 0 for 0 < beta < 1"),
+            _id((1 - x).subs(x, 1), 0, "1 - beta = 0 at beta = 1 (the state is zeroed, its sign "
+                "never flips)")]
 
 
 def parity_check(budget: str, seed: int):
@@ -213,37 +227,37 @@ def _c(id_, statement, evidence):
 
 CLAIMS = [
     _c("delta.gd_step", "S_t = S_{t-1}(I - beta_t k_t k_t^T) + beta_t v_t k_t^T is one GD step "
-       "of size beta_t on L_t(S) = 1/2|S k_t - v_t|^2.", [Exact(_gd_steps, "derived map")]),
+       "of size beta_t on L_t(S) = 1/2|S k_t - v_t|^2.", [ev.argument(_gd_steps, "derived map")]),
     _c("delta.residual", "The residual is multiplied by (1 - beta_t |k_t|^2): S_t k_t - v_t = "
-       "(1 - beta_t|k_t|^2)(S_{t-1} k_t - v_t).", [Exact(_residual_steps, "exact identity")]),
+       "(1 - beta_t|k_t|^2)(S_{t-1} k_t - v_t).", [ev.argument(_residual_steps, "exact identity")]),
     _c("delta.eigenvalues", "For unit k, eig(I - beta k k^T) = {1 - beta, 1, ..., 1}.",
-       [Exact(_eig_steps, "characteristic polynomial with a rational unit key")]),
+       [ev.argument(_eig_steps, "characteristic polynomial with a rational unit key")]),
     _c("delta.norm", "beta in [0, 2] gives eigenvalues in [-1, 1] and spectral norm <= 1.",
        [PropertySearch(norm_margin, {"seed_": range(0, 10**6), "d": range(1, 9),
                                      "beta": (0.0, 2.0)}, examples={"quick": 100, "full": 1000},
                        description="Hypothesis over keys, dimension and beta"),
-        Exact(_norm_steps, "eigenvalues and symmetry")]),
+        ev.argument(_norm_steps, "eigenvalues and symmetry")]),
     _c("delta.reflection", "beta = 2 with a unit key is a reflection (orthogonal, involutive, "
-       "det -1).", [Exact(_reflection_steps, "exact identities")]),
+       "det -1).", [ev.argument(_reflection_steps, "exact identities")]),
     _c("delta.product", "DeltaProduct: n_h steps per token give H_t = H_{t-1} A_t + B_t with "
        "A_t = prod_j (I - beta_j k_j k_j^T) in order and B_t = sum_j beta_j v_j k_j^T "
-       "prod_{i>j}(I - beta_i k_i k_i^T).", [Exact(_product_steps, "exact identities")]),
+       "prod_{i>j}(I - beta_i k_i k_i^T).", [ev.argument(_product_steps, "exact identities")]),
     _c("delta.product.rank", "rank(A_t - I) <= n_h.",
        [PropertySearch(rank_margin, {"seed_": range(0, 10**6), "n_h": range(1, 5),
                                      "d": range(1, 9)}, examples={"quick": 60, "full": 600},
                        description="Hypothesis: numerical rank of A - I"),
-        Exact(_rank_steps, "A - I = -W^T K factors through R^{n_h}")]),
+        ev.argument(_rank_steps, "A - I = -W^T K factors through R^{n_h}")]),
     _c("delta.product.complex", "A_t can have complex eigenvalues once n_h >= 2 (two "
        "reflections make a rotation); for n_h = 1 they are real.",
-       [Exact(_complex_steps, "exact rational example and symmetry")]),
+       [ev.argument(_complex_steps, "exact rational example and symmetry")]),
     _c("delta.parity", "A 1-D DeltaNet with beta_t = 2 x_t (x_t in {0, 1}, k = 1) has "
        "transition prod(1 - 2x_t) = (-1)^(sum x_t); with beta_t in [0, 1] the sign never flips.",
-       [Computed(parity_check, "Numba scan on random bit strings"),
-        Exact(_parity_steps, "exact two-value check and induction")]),
+       [ev.computed(parity_check, "Numba scan on random bit strings"),
+        ev.argument(_parity_steps, "exact two-value check and induction")]),
     _c("delta.wy", "Chunked (WY) form: prod_{i=1}^C (I - beta_i k_i k_i^T) in recurrence order "
        "= I - W^T K, W = (I + tril(diag(beta) K K^T, -1))^{-1} diag(beta) K; the expression "
        "I - K^T (I + tril(diag(beta) K K^T, -1))^{-1} diag(beta) K is the reversed product.",
-       [Exact(wy_steps, "symbolic keys and betas, C = 2, 3")]),
+       [ev.argument(wy_steps, "symbolic keys and betas, C = 2, 3")]),
     _c("delta.chunked", "The chunked WY scan equals the naive scan (DeltaNet and DeltaProduct) "
-       "up to rounding.", [Computed(chunked_check, "reference vs Numba vs chunked")]),
+       "up to rounding.", [ev.computed(chunked_check, "reference vs Numba vs chunked")]),
 ]

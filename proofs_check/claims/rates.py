@@ -15,8 +15,9 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from proofs_check import evidence as ev
 from proofs_check.claim import Claim
-from proofs_check.claims.matrix_factorization import Computed, Exact, _id, _q
+from proofs_check.claims.matrix_factorization import _id, _q
 from theory.gd import gd_map, hessian
 from theory.models import matrix_factorization as mf
 
@@ -140,10 +141,11 @@ def _wd_quadratic_steps():
     F = gd_map(h * x**2 / 2 + g * x**2 / 2, (x,), step=eta, constants=(h, g))
     J = sp.expand(F.jacobian()[0, 0])
     s = sp.Symbol("s", positive=True)  # s = eta (h + gamma)
-    region = sp.solve_univariate_inequality(sp.Abs(1 - s) < 1, s, relational=False)
+    # |1 - s| < 1  <=>  1 - (1 - s)^2 = s(2 - s) > 0, i.e. 0 < s < 2: h < 2/eta - gamma
     return [_id(J, 1 - eta * (h + g), "GD with coupled decay: x -> (1 - eta(h + gamma)) x"),
-            (region == sp.Interval.open(0, 2), f"|1 - eta(h + gamma)| < 1 iff eta(h + gamma) in "
-             f"{region}, i.e. h < 2/eta - gamma")]
+            _id(1 - (1 - s) ** 2, s * (2 - s), "1 - (1 - s)^2 = s(2 - s)"),
+            ev.sign_fact(s * (2 - s), s, 0, 2, statement="|1 - s| < 1 for 0 < s < 2"),
+            ev.sign_fact(s * (2 - s), s, 2, sp.oo, "<", statement="|1 - s| > 1 for s > 2")]
 
 
 def _wd_scalar_steps():
@@ -200,18 +202,18 @@ CLAIMS = [
     Claim(id="pl.rate", statement="If GD with fixed eta converges to x_inf where the non-zero "
           "Hessian eigenvalues satisfy eta max h_i < 2, the loss ratio per step tends to "
           "max_i (1 - eta h_i)^2 for generic starts.", source=PL, model=MODEL,
-          evidence=[Computed(pl_rate_check, "mpmath GD orbits (60 digits) on three problems")]),
+          evidence=[ev.computed(pl_rate_check, "mpmath GD orbits (60 digits) on three problems")]),
     Claim(id="pl.upper_bound", statement="The asymptotic loss ratio never exceeds max_i "
           "(1 - eta h_i)^2; it is strictly smaller when the slowest mode is not excited.",
           source=PL, model=MODEL,
-          evidence=[Computed(pl_upper_check, "diagonal starts, matrix factorization 2x2")]),
+          evidence=[ev.computed(pl_upper_check, "diagonal starts, matrix factorization 2x2")]),
     Claim(id="wd.quadratic", statement="On a quadratic with Hessian eigenvalues h, GD with "
           "coupled decay gamma is stable iff h_max < 2/eta - gamma.", source=WD, model=MODEL,
-          evidence=[Computed(wd_check, "GD at +-3% of the thresholds"),
-                    Exact(_wd_quadratic_steps, "the linear map")]),
+          evidence=[ev.computed(wd_check, "GD at +-3% of the thresholds"),
+                    ev.argument(_wd_quadratic_steps, "the linear map")]),
     Claim(id="wd.scalar_factorization", statement="For 1/4(u^2 - lam)^2 + gamma u^2/2 "
           "(gamma < lam) the GD step limit at the minimum rises from 1/lam to 1/(lam - gamma).",
           source=WD, model=MODEL,
-          evidence=[Computed(wd_check, "GD at +-3% of the thresholds"),
-                    Exact(_wd_scalar_steps, "Hessian and Jacobian at u*")]),
+          evidence=[ev.computed(wd_check, "GD at +-3% of the thresholds"),
+                    ev.argument(_wd_scalar_steps, "Hessian and Jacobian at u*")]),
 ]

@@ -4,8 +4,9 @@ Every claim of ``shared/spec/two_factor.md`` §1–8 under its ID, with its stro
 evidence. Exact identities are built lazily from the *derived* map
 (:func:`theory.models.two_factor.model`) and the claimed expressions kept in :data:`EXACT` (so a
 test can mutate a claimed expression and watch it be refuted). Inequalities on parameter ranges
-are proved by :class:`ExactArgument`: exact identities plus univariate sign facts decided by exact
-real-root isolation. Dynamical claims are checked numerically and come back at most
+are proved by :func:`proofs_check.evidence.argument`: exact identities plus univariate sign facts
+(:func:`proofs_check.evidence.sign_fact`) decided by exact real-root isolation. Dynamical claims
+are checked numerically and come back at most
 ``verified``, with sample sizes, digits and worst errors; every numeric evaluation of ``F_mu`` and
 of the balanced slice ``g`` is generated from the derived maps: compiled float64 kernels
 (:func:`numerics.compile_map`; escape labels, orbit diagrams, Lyapunov and transverse exponents,
@@ -19,7 +20,6 @@ Where our specification was wrong or imprecise, the statement here says what is 
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import random
 from collections.abc import Callable
@@ -30,14 +30,14 @@ import numpy as np
 import sympy as sp
 
 import numerics
+from proofs_check import evidence as ev
 from proofs_check.claim import Claim, Evidence, EvidenceResult
 from proofs_check.evidence.numeric import Estimate
 from proofs_check.evidence.symbolic import Identity
 from theory.invariants import compose_with
 from theory.models import two_factor as tfm
 
-__all__ = ["CLAIMS", "CORRECTIONS", "EXACT", "MODEL", "PLOTS", "TABLES", "ExactArgument",
-           "SignFact", "constants", "mutated"]
+__all__ = ["CLAIMS", "CORRECTIONS", "EXACT", "MODEL", "PLOTS", "TABLES", "constants", "mutated"]
 
 MODEL = "two-factor"
 PAPER = "arXiv 2605.21292"
@@ -82,98 +82,6 @@ def _at(expr, point):
 # Exact evidence: identities and univariate sign facts
 # =============================================================================================
 
-@dataclass(frozen=True)
-class SignFact:
-    """``p(var) rel 0`` on the open interval ``(lo, hi)`` for a univariate polynomial ``p`` with
-    exact coefficients; decided by exact real-root isolation (SymPy ``real_roots``) and the exact
-    sign at a rational point of each sub-interval."""
-
-    statement: str
-    p: sp.Expr
-    var: sp.Symbol
-    lo: sp.Expr
-    hi: sp.Expr
-    rel: str = ">"
-
-    def decide(self) -> tuple[bool, str]:
-        """Return ``(holds, detail)``.
-
-        Examples
-        --------
-        >>> SignFact("1 - m^2/4 > 0", 1 - x**2/4, x, 0, 2).decide()[0]
-        True
-        >>> SignFact("x - 1 > 0", x - 1, x, 0, 2).decide()[0]
-        False
-        """
-        poly = sp.Poly(sp.expand(self.p), self.var)
-        lo, hi = sp.sympify(self.lo), sp.sympify(self.hi)
-        roots = sorted({r for r in sp.real_roots(poly) if bool(r > lo) and bool(r < hi)},
-                       key=lambda r: float(r))
-        cuts = [lo, *roots, hi]
-        for left, right in itertools.pairwise(cuts):
-            point = _rational_between(left, right)
-            val = poly.as_expr().xreplace({self.var: point})
-            ok = {">": val > 0, ">=": val >= 0, "<": val < 0, "<=": val <= 0}[self.rel]
-            if not bool(ok):
-                return False, f"{self.statement}: p({point}) = {val}"
-        if self.rel in (">", "<") and roots:
-            return False, f"{self.statement}: p vanishes at {roots[0]} inside the interval"
-        return True, f"{self.statement}: {len(roots)} root(s) inside, signs checked exactly"
-
-
-def _rational_between(lo, hi):
-    if lo == -sp.oo and hi == sp.oo:
-        return sp.Integer(0)
-    if lo == -sp.oo:
-        return sp.floor(hi) - 1
-    if hi == sp.oo:
-        return sp.ceiling(lo) + 1
-    lo_f, hi_f = float(lo), float(hi)
-    for den in (2, 4, 8, 16, 64, 256, 1024, 2**16, 2**24, 2**40):
-        p = sp.Rational(round((lo_f + hi_f) / 2 * den), den)
-        if bool(p > lo) and bool(p < hi):
-            return p
-    raise ValueError(f"no rational found between {lo} and {hi}")
-
-
-class ExactArgument(Evidence):
-    """A proof made of exact identities (:class:`Identity`) and sign facts (:class:`SignFact`).
-
-    ``build()`` returns the list of steps; it is called at run time so that importing the
-    catalogue stays cheap. Proved when every step holds; refuted as soon as an identity is refuted
-    or a sign fact fails (the failing step is reported).
-    """
-
-    kind = "symbolic"
-
-    def __init__(self, build: Callable[[], list], description: str):
-        self.build = build
-        self.description = description
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        steps = self.build()
-        notes = []
-        for i, step in enumerate(steps):
-            if isinstance(step, SignFact):
-                ok, detail = step.decide()
-                notes.append(detail)
-                if not ok:
-                    return EvidenceResult(self.kind, "refuted", f"{self.description}: {detail}",
-                                          value=detail, claimed=step.statement,
-                                          counterexample={"step": i, "fact": step.statement},
-                                          details={"steps": notes}, seed=seed)
-                continue
-            res = step.run(budget, seed)
-            notes.append(f"{step.description}: {res.status} ({res.method})")
-            if res.status != "proved":
-                res.method = f"{self.description}: step {i} ({step.description}) {res.status}"
-                res.details = {**res.details, "steps": notes}
-                return res
-        return EvidenceResult(self.kind, "proved", f"{self.description} ({len(steps)} exact "
-                              "steps)", value="holds", claimed="holds", margin=0.0,
-                              details={"steps": notes}, seed=seed)
-
-
 def _id(lhs, rhs, what: str) -> Identity:
     return Identity(lhs, rhs, description=what)
 
@@ -191,23 +99,23 @@ class ExactSpec:
     steps: Callable[[dict], list]
     description: str
 
-    def evidence(self, override: dict | None = None) -> ExactArgument:
+    def evidence(self, override: dict | None = None) -> ev.Argument:
         def build():
             return self.steps({**self.claimed(), **(override or {})})
-        return ExactArgument(build, self.description)
+        return ev.argument(build, self.description)
 
 
 EXACT: dict[str, ExactSpec] = {}
 
 
 def _exact(claim_id: str, description: str, claimed: Callable[[], dict],
-           steps: Callable[[dict], list]) -> ExactArgument:
+           steps: Callable[[dict], list]) -> ev.Argument:
     spec = ExactSpec(claimed, steps, description)
     EXACT[claim_id] = spec
     return spec.evidence()
 
 
-def mutated(claim_id: str, name: str, delta=None) -> ExactArgument:
+def mutated(claim_id: str, name: str, delta=None) -> ev.Argument:
     """Evidence for ``claim_id`` with the claimed expression ``name`` perturbed by ``delta``.
 
     Examples
@@ -686,30 +594,6 @@ def float64_chaos_drift(kind: str = "A", m: float = 1.75, steps: int = 120, seed
 # Generic numeric evidence with a custom computation
 # =============================================================================================
 
-class Computed(Evidence):
-    """Floating-point evidence: ``compute(budget, seed) -> (margin, details)``; verified when
-    ``margin >= 0``. ``details`` should carry ``sample_size`` and the worst error."""
-
-    kind = "numeric"
-
-    def __init__(self, compute: Callable, description: str):
-        self.compute = compute
-        self.description = description
-
-    def run(self, budget: str, seed: int) -> EvidenceResult:
-        margin, details = self.compute(budget, seed)
-        details = dict(details)
-        n = details.pop("sample_size", None)
-        worst = details.pop("worst_error", None)
-        digits = details.pop("digits", None)
-        status = "verified" if margin >= 0 else "refuted"
-        return EvidenceResult(self.kind, status, self.description, value=details.get("value"),
-                              claimed=details.get("claimed"), margin=float(margin),
-                              sample_size=n, worst_error=worst, digits=digits,
-                              counterexample=details.get("worst_at") if status == "refuted"
-                              else None, details=details, seed=seed)
-
-
 def _q(budget, quick, full):
     return quick if budget == "quick" else full
 
@@ -895,7 +779,7 @@ _add("tf.basic.no_stable_minimum",
      _exact("tf.basic.no_stable_minimum", "no stable minimum", lambda: {"min_lambda": 2},
             lambda c: [_id((lam_ - c["min_lambda"]).xreplace(_fam()), (a - 1 / a) ** 2,
                            "lambda - 2 = (a - 1/a)^2 on ab = 1"),
-                       SignFact("2 mu - 2 > 0 for mu > 1", 2 * x - 2, x, 1, sp.oo)]))
+                       ev.sign_fact(2 * x - 2, x, 1, sp.oo, statement="2 mu - 2 > 0 for mu > 1")]))
 
 # ---- §3 ---------------------------------------------------------------------------------------
 _cofactor_statements = {
@@ -927,8 +811,8 @@ _add("tf.slice.fixed_points",
                     _id((_gd(_g()).xreplace({a: 1}), _gd(_g()).xreplace({a: -1})),
                         (c["d1"], c["d1"]), "g'(+-1)"),
                     _id(c["d1"].xreplace({mu: c["mu_super"]}), 0, "superattracting"),
-                    SignFact("1 - (1-2mu) > 0", 2 * x, x, 0, 1),
-                    SignFact("1 + (1-2mu) > 0", 2 - 2 * x, x, 0, 1)]))
+                    ev.sign_fact(2 * x, x, 0, 1, statement="1 - (1-2mu) > 0"),
+                    ev.sign_fact(2 - 2 * x, x, 0, 1, statement="1 + (1-2mu) > 0")]))
 
 
 def _g2_steps(c):
@@ -949,7 +833,7 @@ def _sym_cycle_steps(c):
     cc = sp.sqrt(c["c2"])
     return [_id(g.xreplace({a: cc}), -cc, "g(c) = -c"),
             _id(_gd(g).xreplace({a: cc}) ** 2, c["mult"], "multiplier g'(c) g'(-c)"),
-            SignFact("(5+2mu)^2 - 1 > 0", (5 + 2 * x) ** 2 - 1, x, 0, sp.oo)]
+            ev.sign_fact((5 + 2 * x) ** 2 - 1, x, 0, sp.oo, statement="(5+2mu)^2 - 1 > 0")]
 
 
 _add("tf.slice.two_cycle_symmetric",
@@ -964,7 +848,8 @@ def _bounded_steps(c):
     return [_id(g.xreplace({a: sp.sqrt(c["c2"])}), -sp.sqrt(c["c2"]), "g(c) = -c"),
             _id(gstar2 - c["c2"], (mu - 2) * (2 * mu + 5) ** 2 / (27 * mu),
                 "g(a*)^2 - c^2 = (mu-2)(2mu+5)^2/(27 mu), a* = sqrt((1+mu)/(3mu))"),
-            SignFact("(mu-2)(2mu+5)^2 <= 0 on (0, 2]", (x - 2) * (2 * x + 5) ** 2, x, 0, 2, "<"),
+            ev.sign_fact((x - 2) * (2 * x + 5) ** 2, x, 0, 2, "<",
+                         statement="(mu-2)(2mu+5)^2 <= 0 on (0, 2]"),
             _id(-g / a - 1, mu * (a**2 - c["c2"]),
                 "|g(a)|/|a| = 1 + mu (a^2 - c^2) for |a| > c (so |a_t| grows geometrically)")]
 
@@ -994,11 +879,11 @@ def _asym_steps(c):
         _id(c["mult"].xreplace({mu: c["mu_birth"]}), 1, "multiplier +1 at birth"),
         _id(c["mult"].xreplace({mu: c["mu_end"]}), -1, "multiplier -1 at sqrt5 - 1"),
         _id(c["mult"].xreplace({mu: c["mu_super"]}), 0, "superstable at 3/sqrt2 - 1"),
-        SignFact("1 - multiplier > 0 for mu > 1", 2 * (1 + x) ** 2 - 8, x, 1, sp.oo),
-        SignFact("1 + multiplier > 0 for mu < sqrt5 - 1", 10 - 2 * (1 + x) ** 2, x, 0,
-                 SQRT5 - 1),
-        SignFact("1 + multiplier < 0 for mu > sqrt5 - 1", 10 - 2 * (1 + x) ** 2, x, SQRT5 - 1,
-                 sp.oo, "<"),
+        ev.sign_fact(2 * (1 + x) ** 2 - 8, x, 1, sp.oo, statement="1 - multiplier > 0 for mu > 1"),
+        ev.sign_fact(10 - 2 * (1 + x) ** 2, x, 0, SQRT5 - 1,
+                     statement="1 + multiplier > 0 for mu < sqrt5 - 1"),
+        ev.sign_fact(10 - 2 * (1 + x) ** 2, x, SQRT5 - 1, sp.oo, "<",
+                     statement="1 + multiplier < 0 for mu > sqrt5 - 1"),
     ]
 
 
@@ -1023,9 +908,10 @@ def _monotone_steps(c):
                 "q(s) = (s - (2+mu)/2)^2 + 1 - (2+mu)^2/4"),
             _id(1 - q, s * (2 + mu - s), "1 - q(s) = s(2 + mu - s) >= 0 on the bounded set"),
             _id(8 - (2 + thr) ** 2, 0, "min q = -1 exactly at the threshold"),
-            SignFact("min q + 1 = 2 - (2+mu)^2/4 > 0 below", 8 - (2 + x) ** 2, x, 0, thr),
-            SignFact("min q + 1 < 0 above (window of loss increase)", 8 - (2 + x) ** 2, x, thr,
-                     2, "<")]
+            ev.sign_fact(8 - (2 + x) ** 2, x, 0, thr,
+                         statement="min q + 1 = 2 - (2+mu)^2/4 > 0 below"),
+            ev.sign_fact(8 - (2 + x) ** 2, x, thr, 2, "<",
+                         statement="min q + 1 < 0 above (window of loss increase)")]
 
 
 _add("tf.slice.loss_monotone",
@@ -1042,8 +928,8 @@ def _window_steps(c):
     return [_id(q + 1, mu**2 * (x - c["lo"]) * (x - c["hi"]),
                 "q(mu a^2) + 1 = mu^2 (a^2 - lo)(a^2 - hi)"),
             _id((2 + mu) ** 2 - D, 8, "hi < (2+mu)/mu = c^2: the window lies in the bounded set"),
-            SignFact("D = mu^2 + 4mu - 4 > 0 above 2sqrt2 - 2", x**2 + 4 * x - 4, x,
-                     2 * SQRT2 - 2, 2)]
+            ev.sign_fact(x**2 + 4 * x - 4, x, 2 * SQRT2 - 2, 2,
+                         statement="D = mu^2 + 4mu - 4 > 0 above 2sqrt2 - 2")]
 
 
 _add("tf.slice.catapult_window",
@@ -1078,7 +964,7 @@ def _catapult_convergence(budget, seed):
 
 _add("tf.slice.catapult_convergence",
      "For 2sqrt2 - 2 < mu < 1, balanced starts in the loss-increase window still converge to "
-     "a = +-1 (catapult)", 4, Computed(_catapult_convergence, "window starts iterated"),
+     "a = +-1 (catapult)", 4, ev.computed(_catapult_convergence, "window starts iterated"),
      domain={"mu": (0.83, 1)})
 
 
@@ -1101,7 +987,7 @@ _add("tf.slice.cascade",
      "The balanced slice has the period-doubling cascade 1 -> 2 -> 4 -> ... (doubling points "
      "mu = 1, sqrt5 - 1, 1.2880317545, 1.2992279397, 1.3016289140, 1.3021432716 for periods up to "
      "64) whose successive ratios approach Feigenbaum's delta = 4.6692016...", 4,
-     Computed(_cascade, "superstable parameters to period 2^kmax and doubling points to "
+     ev.computed(_cascade, "superstable parameters to period 2^kmax and doubling points to "
               "period 64 (mpmath, 40 digits)"))
 
 
@@ -1142,6 +1028,8 @@ class _Period3(Estimate):
         if res.status == "verified" and not (d["orbits_below"] == 0 and d["orbits_above"] == 4
                                              and d["max_orbits_before"] == 0):
             res.status = "refuted"
+            res.counterexample = {k: d[k] for k in ("orbits_below", "orbits_above",
+                                                    "max_orbits_before")}
         return res
 
 
@@ -1181,7 +1069,7 @@ def mu_inf_f() -> float:
 _add("tf.slice.merging_crisis.numeric",
      "Below 3sqrt3/2 - 1 the balanced attractor reached from a > 0 stays in a > 0; above it the "
      "two mirror attractors have merged into one symmetric attractor", 4,
-     Computed(_merging_numeric, "orbits on a mu grid either side of the crisis"))
+     ev.computed(_merging_numeric, "orbits on a mu grid either side of the crisis"))
 _add("tf.slice.boundary_crisis",
      "Boundary crisis at mu = 2: the critical value g(a*) reaches the repelling symmetric 2-cycle "
      "sqrt(1 + 2/mu) (for mu < 2 it stays inside, see tf.slice.bounded_set)", 4,
@@ -1228,7 +1116,7 @@ def _lyap_mu2(budget, seed):
 
 _add("tf.slice.lyapunov_mu2",
      "At mu = 2 the Lyapunov exponent of g for the arcsine density is ln 3", 4,
-     Computed(_lyap_mu2, "mpmath quadrature of log|g'| against the density"))
+     ev.computed(_lyap_mu2, "mpmath quadrature of log|g'| against the density"))
 
 
 def _escape_above_2(budget, seed):
@@ -1249,7 +1137,7 @@ def _escape_above_2(budget, seed):
 
 _add("tf.slice.escape_above_2",
      "For mu > 2 almost every balanced start diverges (random starts in [-c, c] all escape)", 4,
-     Computed(_escape_above_2, "random starts, divergence label |a| > 1e8 (numerics.escape)"),
+     ev.computed(_escape_above_2, "random starts, divergence label |a| > 1e8 (numerics.escape)"),
      domain={"mu": (2, 2.5)})
 
 # ---- §5 ellipse -------------------------------------------------------------------------------
@@ -1270,8 +1158,8 @@ _add("tf.ellipse.cofactor_bound",
      _exact("tf.ellipse.cofactor_bound", "cofactor bound", lambda: {"lower": 1 - mu**2 / 4},
             lambda c: [_id(1 + mu**2 * P_ * (P_ - 1) - c["lower"], mu**2 * (P_ - sp.Rational(1, 2))
                            ** 2, "K - (1 - mu^2/4) = mu^2 (P - 1/2)^2"),
-                       SignFact("1 - mu^2/4 > 0", 1 - x**2 / 4, x, 0, 2),
-                       SignFact("2 - mu > 0", 2 - x, x, 0, 2)]),
+                       ev.sign_fact(1 - x**2 / 4, x, 0, 2, statement="1 - mu^2/4 > 0"),
+                       ev.sign_fact(2 - x, x, 0, 2, statement="2 - mu > 0")]),
      domain={"mu": (0, 2)})
 
 
@@ -1318,7 +1206,7 @@ def _periodic_count(budget, seed):
 _add("tf.ellipse.periodic_points",
      "F^n has |(-3)^n - 1| fixed points on E_mu (counted on the real 2-D map at mu = 1.3 by the "
      "winding of the angle of F^n)", 5,
-     Computed(_periodic_count, "zero crossings of angle(F^n(p(t))) - t"))
+     ev.computed(_periodic_count, "zero crossings of angle(F^n(p(t))) - t"))
 
 
 def _transverse_E_steps(c):
@@ -1356,13 +1244,13 @@ def _lyap_E(budget, seed):
 _add("tf.ellipse.lyapunov",
      "The transverse Lyapunov exponent of E_mu for the uniform measure dt/2pi (invariant under "
      "t -> pi - 3t) is Lambda(mu) = arccosh((1 + sqrt(25 - 4mu^2))/4)", 5,
-     Computed(_lyap_E, "mpmath quadrature of the mean log multiplier vs the closed form"),
+     ev.computed(_lyap_E, "mpmath quadrature of the mean log multiplier vs the closed form"),
      domain={"mu": (0, 2)})
 _add("tf.ellipse.lyapunov_positive",
      "Lambda(mu) > 0 for 0 < mu < 2 (sqrt(25 - 4mu^2) > 3), Lambda -> 0 as mu -> 2, and "
      "Lambda(3/2) = ln 2 exactly (cosh ln 2 = 5/4)", 5,
      _exact("tf.ellipse.lyapunov_positive", "Lambda > 0", lambda: {"exp_at_3_2": sp.Integer(2)},
-            lambda c: [SignFact("25 - 4mu^2 - 9 > 0", 16 - 4 * x**2, x, 0, 2),
+            lambda c: [ev.sign_fact(16 - 4 * x**2, x, 0, 2, statement="25 - 4mu^2 - 9 > 0"),
                        _id((1 + sp.sqrt(25 - 4 * sp.Rational(9, 4))) / 4,
                            (c["exp_at_3_2"] + 1 / c["exp_at_3_2"]) / 2,
                            "cosh(Lambda(3/2)) = 5/4 = cosh(ln 2), i.e. exp(Lambda(3/2)) = 2")]),
@@ -1404,7 +1292,7 @@ _add("tf.ellipse.exterior_escape",
      "For 0 < mu < 2, almost every start outside E_mu diverges and every start inside stays "
      "bounded (CORRECTED: not every outside start diverges: the minimisers ab = 1 with "
      "mu(a^2+b^2) > 4 lie outside E_mu and are fixed, and so are their preimages)", 5,
-     Computed(_escape_outside, "random starts outside (incl. a shell 1 < R < 1.01) and inside"),
+     ev.computed(_escape_outside, "random starts outside (incl. a shell 1 < R < 1.01) and inside"),
      domain={"mu": (0, 2)})
 
 # ---- §6 transverse stability ------------------------------------------------------------------
@@ -1452,7 +1340,7 @@ _add("tf.transverse.balanced_attractor",
      "For 1 < mu < 2 the transverse Lyapunov exponent of the balanced attractor (orbit mean of "
      "log|1 + mu(a^2 - 1)|) is negative on the whole grid: the balanced attractors are "
      "transversely attracting", 6,
-     Computed(_balanced_trans, "orbit averages on a mu grid (float64)"), domain={"mu": (1, 2)})
+     ev.computed(_balanced_trans, "orbit averages on a mu grid (float64)"), domain={"mu": (1, 2)})
 
 
 @functools.cache
@@ -1495,7 +1383,7 @@ _add("tf.transverse.superstable_cycles",
      "The superstable 4-cycle (mu = 1.2629896545), 8-cycle (mu = 1.2938433135) and period-3 "
      "orbit (mu = 1.4531555836) are transversely attracting: transverse multipliers 0.23247, "
      "0.032242 and -0.18860", 6,
-     Computed(_superstable_trans, "products of 1 + mu(a_i^2 - 1) along the cycles (mpmath)"))
+     ev.computed(_superstable_trans, "products of 1 + mu(a_i^2 - 1) along the cycles (mpmath)"))
 
 
 def _diag_convergence(budget, seed):
@@ -1520,7 +1408,7 @@ def _diag_convergence(budget, seed):
 _add("tf.transverse.diagonal_convergence",
      "For 1 < mu < 2, orbits started inside E_mu converge to the diagonal a = b (random starts: "
      "|a - b| < 1e-8 after the horizon)", 6,
-     Computed(_diag_convergence, "random starts inside E_mu"), domain={"mu": (1, 2)})
+     ev.computed(_diag_convergence, "random starts inside E_mu"), domain={"mu": (1, 2)})
 
 # ---- §7 catapult ------------------------------------------------------------------------------
 _add("tf.catapult.first_step",
@@ -1540,8 +1428,10 @@ _add("tf.catapult.window",
          lambda c: [_id(H_.xreplace({b: 0}), mu * a**2 - c["upper"], "H at P0 = 0"),
                     _id((1 - mu * lam_ + mu**2 * P_ * (P_ - 1)).xreplace({b: 0}) + 1,
                         c["lower"] - mu * a**2, "loss rises iff mu lambda0 > 2"),
-                    SignFact("4 - mu^2 - 2 > 0 iff mu < sqrt2", 2 - x**2, x, 0, SQRT2),
-                    SignFact("window empty above sqrt2", 2 - x**2, x, SQRT2, 2, "<")]))
+                    ev.sign_fact(2 - x**2, x, 0, SQRT2,
+                                 statement="4 - mu^2 - 2 > 0 iff mu < sqrt2"),
+                    ev.sign_fact(2 - x**2, x, SQRT2, 2, "<",
+                                 statement="window empty above sqrt2")]))
 
 
 def _catapult_numeric(budget, seed):
@@ -1568,7 +1458,7 @@ def _catapult_numeric(budget, seed):
 _add("tf.catapult.convergence",
      "For 0 < mu < 1, starts (a0, 0) in the catapult window 2 < mu a0^2 < 4 - mu^2 raise the loss "
      "at the first step and then converge to a minimum (|ab - 1| -> 0)", 7,
-     Computed(_catapult_numeric, "window starts iterated"), domain={"mu": (0, 1)})
+     ev.computed(_catapult_numeric, "window starts iterated"), domain={"mu": (0, 1)})
 _add("tf.catapult.none_above_1",
      "For mu > 1 catapult convergence is impossible for almost every start: every minimum has "
      "|1 - mu lambda| >= 2mu - 1 > 1, so ab = 1 is normally repelling and only orbits that land "
@@ -1576,7 +1466,8 @@ _add("tf.catapult.none_above_1",
      _exact("tf.catapult.none_above_1", "no catapult above 1", lambda: {"min_lambda": 2},
             lambda c: [_id((lam_ - c["min_lambda"]).xreplace(_fam()), (a - 1 / a) ** 2,
                            "lambda - 2 >= 0 on ab = 1"),
-                       SignFact("2mu - 1 - 1 > 0 for mu > 1", 2 * x - 2, x, 1, sp.oo)]))
+                       ev.sign_fact(2 * x - 2, x, 1, sp.oo,
+                                    statement="2mu - 1 - 1 > 0 for mu > 1")]))
 
 # ---- §8 mini-batch ----------------------------------------------------------------------------
 
@@ -1611,7 +1502,7 @@ def _h_moment(budget, seed):
 
 _add("tf.minibatch.h_moment",
      "For Gaussian x ~ N(0, I_d), y = w.x and N context pairs: E|h|^2 = |w|^2 (1 + (d+1)/N)", 8,
-     Computed(_h_moment, "seeded Monte Carlo with 95% confidence intervals"))
+     ev.computed(_h_moment, "seeded Monte Carlo with 95% confidence intervals"))
 
 PHASES = (("monotone", 0.0, 2 * math.sqrt(2) - 2), ("catapult", 2 * math.sqrt(2) - 2, 1.0),
           ("periodic (doubling)", 1.0, float(MU_INF)), ("chaotic / windows", float(MU_INF), 2.0),
@@ -1654,7 +1545,7 @@ _add("tf.minibatch.mu_distribution",
      "With one prompt per step mu_t = eta|y_q||x_q||h| is random; for Gaussian data (|w| = 1) "
      "E[mu_t^2] = eta^2 (d+2)(1 + (d+1)/N) (query and context independent); the report gives "
      "quantiles of mu_t and the fraction of prompts in each phase", 8,
-     Computed(_mu_dist, "seeded Monte Carlo of mu_t"))
+     ev.computed(_mu_dist, "seeded Monte Carlo of mu_t"))
 
 
 def _per_step(budget, seed):
@@ -1689,7 +1580,7 @@ _add("tf.minibatch.per_step",
      "With one prompt per step, each step is F_{mu_t} in the normalised coordinates of that "
      "step's prompt (CORRECTED/clarified: the coordinates (a, b) depend on the prompt, so "
      "successive steps do not chain into one orbit of random F_mu's)", 8,
-     Computed(_per_step, "GD on Model A with a fresh prompt each step"))
+     ev.computed(_per_step, "GD on Model A with a fresh prompt each step"))
 
 #: Corrections to shared/spec/two_factor.md, as (section, old, new, how established)
 CORRECTIONS = [
@@ -1736,6 +1627,7 @@ def constants(budget: str = "quick") -> list[dict]:
     >>> rows = constants()
     >>> [r["name"] for r in rows][:3]
     ['fixed point a=1 superattracting', 'loss monotone on the slice up to here', 'doubling 1 -> 2']
+    >>> import itertools
     >>> all(float(p["value"]) <= float(q["value"]) for p, q in itertools.pairwise(rows))
     True
     """

@@ -1,7 +1,10 @@
-"""Kinds of evidence, one module each.
+"""Kinds of evidence, one module each, and the proof vocabulary they issue.
 
-``symbolic`` (exact identities) and ``interval`` (rigorous arb enclosures) can prove; ``numeric``
-(floating-point sweeps and estimates) and ``property`` (Hypothesis searches) can at most verify.
+Exact and rigorous evidence (``identity``, ``sign_fact``, ``positivity``, ``certify_sign``,
+``enclose_root``, ``argument``, ``induction``) proves by issuing a certificate of
+:mod:`proofs_check.evidence.certificates`; floating-point evidence (``sweep``, ``estimate``,
+``property``) can at most verify, and refutes only with a confirmed counterexample
+(:mod:`proofs_check.evidence.confirm`).
 
 Examples
 --------
@@ -11,6 +14,16 @@ Examples
 ['interval', 'property', 'symbolic']
 """
 
+from proofs_check.evidence.argument import (
+    Argument,
+    Induction,
+    Lazy,
+    argument,
+    induction,
+    lazy,
+)
+from proofs_check.evidence.certificates import ProofStepError, is_certified, scope_of
+from proofs_check.evidence.exact_sign import Positivity, SignFact, positivity, sign_fact
 from proofs_check.evidence.interval import (
     IntervalError,
     RootEnclosure,
@@ -19,25 +32,48 @@ from proofs_check.evidence.interval import (
     certify_sign,
     enclose_root,
 )
-from proofs_check.evidence.numeric import Estimate, Sample, Sweep, estimate, sweep
+from proofs_check.evidence.numeric import (
+    Computed,
+    Estimate,
+    Sample,
+    Sweep,
+    computed,
+    estimate,
+    sweep,
+)
 from proofs_check.evidence.property import PropertySearch, property, strategies_for
 from proofs_check.evidence.symbolic import Identity, identity
 
 __all__ = [
+    "Argument",
+    "Computed",
     "Estimate",
     "Identity",
+    "Induction",
     "IntervalError",
+    "Lazy",
+    "Positivity",
+    "ProofStepError",
     "PropertySearch",
     "RootEnclosure",
     "Sample",
     "SignCertificate",
+    "SignFact",
     "Sweep",
     "arb_function",
+    "argument",
     "certify_sign",
+    "computed",
     "enclose_root",
     "estimate",
     "identity",
+    "induction",
+    "is_certified",
+    "lazy",
+    "positivity",
     "property",
+    "scope_of",
+    "sign_fact",
     "strategies_for",
     "sweep",
 ]

@@ -36,6 +36,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from proofs_check.claim import Evidence, EvidenceResult
+from proofs_check.evidence import certificates as cert
 
 __all__ = [
     "IntervalError",
@@ -356,11 +357,16 @@ class SignCertificate(Evidence):
                                   f"{self.description}: {len(undecided)} box(es) undecided",
                                   claimed=f"f {self.sign}", margin=margin,
                                   sample_size=evaluated, details=details, seed=seed)
+        method = f"arb ball evaluation on {certified} boxes, {self.prec} bits"
+        covers = {k: cert.Coverage("interval", lo=str(lo), hi=str(hi))
+                  for k, (lo, hi) in self.box.items()}
+        box = ", ".join(f"{k} in [{lo}, {hi}]" for k, (lo, hi) in self.box.items())
+        certificate = cert.issue(cert.BoxSign(f"{sp.sstr(self.expr)} {self.sign} on {box}",
+                                              method, covers))
         return EvidenceResult(
-            self.kind, "proved",
-            f"{self.description} (arb ball evaluation on {certified} boxes, {self.prec} bits)",
+            self.kind, "proved", f"{self.description} ({method})",
             value=f"f {self.sign}", claimed=f"f {self.sign}", margin=margin,
-            sample_size=evaluated, details=details, seed=seed)
+            sample_size=evaluated, details=details, seed=seed, certificate=certificate)
 
 
 def certify_sign(f, box: Mapping[str, tuple], sign: str = ">0", *, max_depth: int | None = None,
@@ -484,16 +490,16 @@ class RootEnclosure(Evidence):
                 return self._result("inconclusive", f"{self.description}: sign of f at the {end}"
                                     " end cannot be separated from 0", seed, claimed=claimed_str)
             if s_lo == s_hi:
-                cert = SignCertificate(self.expr, {self.var: (self.lo, self.hi)},
+                no_zero = SignCertificate(self.expr, {self.var: (self.lo, self.hi)},
                                        ">0" if s_lo > 0 else "<0", prec=prec).run(budget, seed)
                 values = {"f(lo)": self._value(self.lo), "f(hi)": self._value(self.hi)}
-                if cert.status == "proved":
+                if no_zero.status == "proved":
                     return self._result(
                         "refuted", f"{self.description}: f is certified "
                         f"{'positive' if s_lo > 0 else 'negative'} on the whole bracket",
-                        seed, claimed=claimed_str, margin=cert.margin and -cert.margin,
+                        seed, claimed=claimed_str, margin=no_zero.margin and -no_zero.margin,
                         counterexample={"lo": str(self.lo), "hi": str(self.hi), **values},
-                        rerun=self._rerun(), details={"no_zero_certificate": cert.details})
+                        rerun=self._rerun(), details={"no_zero_certificate": no_zero.details})
                 return self._result("inconclusive", f"{self.description}: no sign change at the "
                                     "ends (an even number of zeros may lie inside)", seed,
                                     claimed=claimed_str, details=values)
@@ -554,9 +560,17 @@ class RootEnclosure(Evidence):
                 status = "inconclusive"
                 method += (f"; claimed {self.claimed} is not in the enclosure"
                            + ("" if unique else " (uniqueness of the zero not certified)"))
+        certificate = None
+        if status == "proved":
+            certificate = cert.issue(cert.CertifiedRoot(
+                f"a zero of {sp.sstr(self.expr)} lies in [{_dec(lo, 17)}, {_dec(hi, 17)}]"
+                + (f", consistent with {self.claimed}" if self.claimed is not None else ""),
+                f"certified sign change and finiteness by arb at {prec} bits"
+                + ("; unique (f' of one certified sign)" if unique else ""),
+                {}, enclosure=(str(lo), str(hi)), unique=unique))
         return EvidenceResult(self.kind, status, method, value=float(mid), claimed=claimed_str,
                               margin=margin, digits=digits, counterexample=counterexample,
-                              rerun=rerun, seed=seed,
+                              rerun=rerun, seed=seed, certificate=certificate,
                               details={"function": str(self.expr), "variable": self.var,
                                        "bracket": [str(self.lo), str(self.hi)], **details})
 
@@ -566,7 +580,11 @@ class RootEnclosure(Evidence):
     def _unique(self, budget: str) -> bool | None:
         """Whether f' is certified nonzero on the bracket (so the zero is unique)."""
         try:
-            deriv = sp.diff(self.expr, sp.Symbol(self.var))
+            # differentiate by the expression's own symbol: a fresh Symbol(var) would lack its
+            # assumptions (positive, real), compare unequal and give a zero derivative
+            var = next((s for s in self.expr.free_symbols if s.name == self.var),
+                       sp.Symbol(self.var))
+            deriv = sp.diff(self.expr, var)
             for sign in (">0", "<0"):
                 r = SignCertificate(deriv, {self.var: (self.lo, self.hi)}, sign, max_depth=10,
                                     max_boxes=2000, prec=ctx.prec).run(budget, 0)

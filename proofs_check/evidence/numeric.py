@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from proofs_check.claim import Evidence, EvidenceResult
+from proofs_check.evidence.confirm import confirm, rounding_allowance
 
-__all__ = ["Estimate", "Sample", "Sweep", "estimate", "sweep"]
+__all__ = ["Computed", "Estimate", "Sample", "Sweep", "computed", "estimate", "sweep"]
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,17 @@ class Sample:
 class Sweep(Evidence):
     """Evaluate ``margin(**points) -> array`` on a :class:`Sample`.
 
-    The claim holds at a point where its margin is ``>= -tol``.
+    The claim holds at a point where its margin is ``>= -tol``. ``margin`` may also return
+    ``(margins, extras)`` with ``extras`` a dict of per-point arrays (``diverge_step`` of an
+    orbit, say), reported with a counterexample. A margin of ``-inf`` marks a diverging
+    computation: a violation. A candidate violation refutes only when confirmed
+    (:func:`proofs_check.evidence.confirm.confirm`): beyond the rounding allowance, and at 50
+    digits where the margin computes in mpmath.
     """
 
     kind = "numeric"
+    #: candidate violations re-examined before the sweep gives up confirming
+    CANDIDATES = 5
 
     def __init__(self, margin: Callable[..., np.ndarray], sample: Sample, *, tol: float = 0.0,
                  description: str = ""):
@@ -78,27 +86,59 @@ class Sweep(Evidence):
 
     def run(self, budget: str, seed: int) -> EvidenceResult:
         points = self.sample.draw(budget, seed)
-        margins = np.asarray(self.margin(**points), dtype=np.float64).ravel()
+        out = self.margin(**points)
+        margins, extras = out if isinstance(out, tuple) else (out, {})
+        margins = np.asarray(margins, dtype=np.float64).ravel()
         n = margins.size
-        where = {}
-        if n:
-            bad = ~np.isfinite(margins)
-            if bad.any():
-                i = int(np.argmax(bad))
-                where = {k: float(v[i]) for k, v in points.items()}
-                return EvidenceResult(self.kind, "error", self.description, sample_size=n,
-                                      counterexample=where, seed=seed,
-                                      details={"error": f"non-finite margin at {where}"})
-            i = int(np.argmin(margins))
-            where = {k: float(v[i]) for k, v in points.items()}
-        worst = float(margins.min()) if n else math.nan
         details = {"ranges": {k: list(v) for k, v in self.sample.ranges.items()},
-                   "mode": self.sample.mode, "tol": self.tol, "worst_at": where}
-        if n and worst < -self.tol:
-            return EvidenceResult(self.kind, "refuted", self.description, margin=worst,
-                                  sample_size=n, counterexample=where, details=details, seed=seed)
-        return EvidenceResult(self.kind, "verified" if n else "inconclusive", self.description,
-                              margin=worst, sample_size=n, details=details, seed=seed)
+                   "mode": self.sample.mode, "tol": self.tol}
+        if not n:
+            return EvidenceResult(self.kind, "inconclusive", self.description, sample_size=0,
+                                  details=details, seed=seed)
+
+        def at(i: int) -> dict:
+            where = {k: float(v[i]) for k, v in points.items()}
+            where.update({k: np.asarray(v).ravel()[i].item() for k, v in extras.items()})
+            return where
+
+        bad = np.isnan(margins) | (margins == np.inf)
+        if bad.any():
+            where = at(int(np.argmax(bad)))
+            return EvidenceResult(self.kind, "error", self.description, sample_size=n,
+                                  seed=seed, details={**details, "error":
+                                                      f"margin is NaN or +inf at {where}"})
+        i = int(np.argmin(margins))
+        worst = float(margins[i])
+        details["worst_at"] = at(i)
+        finite = margins[np.isfinite(margins)]
+        scale = max([float(np.max(np.abs(finite))) if finite.size else 1.0,
+                     *(float(np.max(np.abs(v))) for v in points.values() if np.size(v))])
+        rounding = np.flatnonzero((margins < -self.tol)
+                                  & (margins >= -(self.tol + rounding_allowance(scale))))
+        if rounding.size:
+            details["rounding_size_violations"] = int(rounding.size)
+        candidates = np.flatnonzero(margins < -(self.tol + rounding_allowance(scale)))
+        cleared = []
+        for j in candidates[np.argsort(margins[candidates], kind="stable")][: self.CANDIDATES]:
+            point = {k: float(v[j]) for k, v in points.items()}
+            c = confirm(self.margin, point, float(margins[j]), tol=self.tol, scale=scale)
+            if c.confirmed:
+                return EvidenceResult(self.kind, "refuted", self.description,
+                                      margin=float(margins[j]), sample_size=n,
+                                      counterexample=at(int(j)), worst_error=-float(margins[j]),
+                                      details={**details, "confirmed": c.how}, seed=seed)
+            cleared.append(c.how)
+        if cleared:
+            details["unconfirmed_violations"] = {"count": int(candidates.size),
+                                                 "first": cleared[0]}
+        if candidates.size > len(cleared):
+            return EvidenceResult(self.kind, "inconclusive", f"{self.description}: "
+                                  f"{candidates.size} float violations, none confirmed among "
+                                  f"the {len(cleared)} worst", margin=worst, sample_size=n,
+                                  details=details, seed=seed)
+        return EvidenceResult(self.kind, "verified", self.description, margin=worst,
+                              sample_size=n, worst_error=max(0.0, -worst), details=details,
+                              seed=seed)
 
 
 def sweep(margin, sample: Sample, *, tol: float = 0.0, description: str = "") -> Sweep:
@@ -112,6 +152,8 @@ def sweep(margin, sample: Sample, *, tol: float = 0.0, description: str = "") ->
     >>> r = sweep(lambda mu: 0.5 - mu, s).run("quick", 0)
     >>> r.status, r.counterexample
     ('refuted', {'mu': 0.9})
+    >>> sweep(lambda x: x * 0.3 - 3 * (x * 0.1), Sample({"x": (0.0, 1.0)})).run("quick", 0).status
+    'verified'
     """
     return Sweep(margin, sample, tol=tol, description=description)
 
@@ -147,11 +189,19 @@ class Estimate(Evidence):
         scale = abs(self.claimed) if self.rel and self.claimed != 0 else 1.0
         rel_err = err / abs(self.claimed) if self.claimed != 0 else err
         digits = math.inf if rel_err == 0 else -math.log10(rel_err)
-        status = "verified" if err <= self.tol * scale else "refuted"
+        allowed = self.tol * scale
+        # a difference within tol plus the rounding of the two numbers compared is agreement
+        beyond = err > allowed + rounding_allowance(max(abs(value), abs(self.claimed)))
+        status = "refuted" if beyond else "verified"
+        counterexample = None
+        if beyond:
+            counterexample = {"computed": value, "claimed": self.claimed, "allowed": allowed,
+                              **{k: v for k, v in details.items()
+                                 if isinstance(v, int | float | str)}}
         return EvidenceResult(self.kind, status, self.description, value=value,
-                              claimed=self.claimed, margin=self.tol * scale - err,
+                              claimed=self.claimed, margin=allowed - err,
                               worst_error=err, digits=round(min(digits, 17.0), 2),
-                              sample_size=sample_size,
+                              sample_size=sample_size, counterexample=counterexample,
                               details={**details, "tol": self.tol, "relative": self.rel},
                               seed=seed)
 
@@ -169,3 +219,75 @@ def estimate(compute, claimed: float, *, tol: float, rel: bool = False,
     'refuted'
     """
     return Estimate(compute, claimed, tol=tol, rel=rel, description=description)
+
+
+class Computed(Evidence):
+    """Floating-point evidence from a computation that reports its own worst margin.
+
+    ``compute(budget, seed)`` returns either ``(margin, details)`` (the claim holds where
+    ``margin >= 0``; ``details`` may carry ``sample_size``, ``worst_error``, ``digits``,
+    ``worst_at``, ``value``, ``claimed``) or a dict with ``error`` (the worst error found) and
+    ``tol`` (the accuracy claimed, with its source), plus optionally ``value``, ``claimed``,
+    ``sample_size``, ``counterexample`` and ``details``; then ``margin = tol - error``.
+
+    A negative margin refutes only beyond the rounding allowance of
+    :mod:`proofs_check.evidence.confirm` (``-inf``, a diverging computation, always does), with
+    ``worst_at`` (or the reported counterexample, or the margin and values) as counterexample.
+    """
+
+    kind = "numeric"
+
+    def __init__(self, compute: Callable, description: str):
+        self.compute = compute
+        self.description = description
+
+    def run(self, budget: str, seed: int) -> EvidenceResult:
+        out = self.compute(budget, seed)
+        if isinstance(out, Mapping):
+            err, tol = float(out["error"]), float(out["tol"])
+            margin = tol - err
+            details = {"tol": tol, **out.get("details", {})}
+            n, worst, where = out.get("sample_size"), err, out.get("counterexample")
+            value, claimed = out.get("value"), out.get("claimed")
+            digits = None if err == 0 or not math.isfinite(err) else (
+                round(-math.log10(err), 2) if err < 1 else 0.0)
+        else:
+            margin, details = out
+            margin, details = float(margin), dict(details)
+            n, worst = details.pop("sample_size", None), details.pop("worst_error", None)
+            digits, where = details.pop("digits", None), details.get("worst_at")
+            value, claimed = details.get("value"), details.get("claimed")
+        common = {"value": value, "claimed": claimed, "sample_size": n, "worst_error": worst,
+                  "digits": digits, "seed": seed}
+        if math.isnan(margin) or margin == math.inf:
+            return EvidenceResult(self.kind, "error", self.description, details={
+                **details, "error": "non-finite margin in the computation"}, **common)
+        scale = max(abs(v) for v in (1.0, value, claimed, worst)
+                    if isinstance(v, int | float) and math.isfinite(v))
+        if margin >= -rounding_allowance(scale) and margin != -math.inf:
+            if margin < 0:
+                details["rounding_size_violation"] = margin
+            return EvidenceResult(self.kind, "verified", self.description, margin=margin,
+                                  details=details, **common)
+        counterexample = dict(where) if isinstance(where, Mapping) else {
+            "margin": margin, **({"value": value} if value is not None else {}),
+            **({"claimed": claimed} if claimed is not None else {})}
+        details["confirmed"] = ("the computation diverged (margin -inf)" if margin == -math.inf
+                                else f"margin {margin:.6g} is beyond the rounding allowance "
+                                     f"{rounding_allowance(scale):.3g}")
+        return EvidenceResult(self.kind, "refuted", self.description, margin=margin,
+                              counterexample=counterexample, details=details, **common)
+
+
+def computed(compute: Callable, description: str) -> Computed:
+    """Evidence from a computation that reports its worst margin (see :class:`Computed`).
+
+    Examples
+    --------
+    >>> computed(lambda b, s: (0.5, {"sample_size": 10}), "fits").run("quick", 0).status
+    'verified'
+    >>> r = computed(lambda b, s: {"error": 0.2, "tol": 0.01}, "too far").run("quick", 0)
+    >>> r.status, r.counterexample["margin"]
+    ('refuted', -0.19)
+    """
+    return Computed(compute, description)

@@ -2,7 +2,8 @@
 
 A *margin* function is evaluated on points drawn by Hypothesis from a domain; the claim holds at a
 point where the margin is ``>= -tol`` (a predicate returning ``True``/``False`` works too). The
-search is run programmatically: a ``@given`` function is built and called, with
+search is run programmatically (a float violation counts only once confirmed, see
+:mod:`proofs_check.evidence.confirm`): a ``@given`` function is built and called, with
 ``hypothesis.target`` pushing toward the smallest margin, a fixed seed (reproducible), no example
 database and no deadline. A failure is shrunk by Hypothesis to a simple counterexample, which is
 reported with a command that reruns it.
@@ -33,6 +34,7 @@ from hypothesis.errors import Unsatisfiable
 from hypothesis.strategies import SearchStrategy
 
 from proofs_check.claim import Evidence, EvidenceResult
+from proofs_check.evidence.confirm import confirm
 
 __all__ = ["PropertySearch", "property", "strategies_for"]
 
@@ -136,7 +138,8 @@ class PropertySearch(Evidence):
     def run(self, budget: str, seed_: int) -> EvidenceResult:
         n_examples = self.examples.get(budget, self.examples.get("quick", EXAMPLES["quick"]))
         record: dict[str, Any] = {"calls": 0, "valid": 0, "worst": math.inf, "worst_at": None,
-                                  "failing": None, "failing_margin": None, "error": None}
+                                  "failing": None, "failing_margin": None, "error": None,
+                                  "unconfirmed": 0, "unconfirmed_how": None, "confirmed": None}
 
         @settings(max_examples=n_examples, derandomize=False, database=None, deadline=None,
                   verbosity=Verbosity.quiet, print_blob=False, report_multiple_bugs=False,
@@ -160,7 +163,13 @@ class PropertySearch(Evidence):
             if math.isfinite(m):
                 target(-m, label="negative margin")
             if m < -self.tol:
+                c = confirm(self.margin, point, m, tol=self.tol, scale=abs(m))
+                if not c.confirmed:
+                    record["unconfirmed"] += 1
+                    record["unconfirmed_how"] = record["unconfirmed_how"] or c.how
+                    return
                 record["failing"], record["failing_margin"] = dict(point), m
+                record["confirmed"] = c.how
                 raise _Falsified(f"margin {m!r} < {-self.tol!r} at {point}")
 
         details: dict[str, Any] = {"domain": {k: _describe(v) for k, v in self.domain.items()},
@@ -178,6 +187,11 @@ class PropertySearch(Evidence):
             details["error"] = "no point of the domain satisfied the claim's hypothesis"
         details["examples_run"] = record["calls"]
         details["valid_examples"] = record["valid"]
+        if record["unconfirmed"]:
+            details["unconfirmed_violations"] = {"count": record["unconfirmed"],
+                                                 "first": record["unconfirmed_how"]}
+        if record["confirmed"]:
+            details["confirmed"] = record["confirmed"]
         worst = record["worst"] if math.isfinite(record["worst"]) else None
         if record["worst_at"] is not None:
             details["worst_at"] = {k: _plain(v) for k, v in record["worst_at"].items()}

@@ -11,12 +11,13 @@ refused, since they cannot carry a proof.
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import sympy as sp
 from sympy.polys.polyerrors import NotAlgebraic
 
 from proofs_check.claim import Evidence, EvidenceResult
+from proofs_check.evidence import certificates as cert
 
 __all__ = ["Identity", "identity"]
 
@@ -92,7 +93,7 @@ class Identity(Evidence):
     kind = "symbolic"
 
     def __init__(self, lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "",
-                 assume=None, point_filter=None):
+                 assume=None, point_filter=None, at: Mapping | None = None):
         self.lhs = _as_list(lhs)
         self.rhs = _as_list(rhs) if not (rhs == 0 and len(self.lhs) > 1) else [0] * len(self.lhs)
         if len(self.lhs) != len(self.rhs):
@@ -100,6 +101,7 @@ class Identity(Evidence):
         self.modulo = tuple(sp.sympify(m) for m in modulo)
         self.description = description or "exact identity"
         self.point_filter = point_filter
+        self.at = {str(k): cert.Coverage.at_values(v) for k, v in (at or {}).items()}
         for expr in (*self.lhs, *self.rhs, *self.modulo):
             if sp.sympify(expr).has(sp.Float):
                 raise ValueError(f"identity: {expr} contains a float; exact input is required")
@@ -126,7 +128,7 @@ class Identity(Evidence):
                                       value=str(diff), claimed="0",
                                       details={"entry": i, "residual": str(diff)}, seed=seed)
             point, value = witness
-            cx = {s.name: str(v) for s, v in point.items()}
+            cx = {s.name: str(v) for s, v in point.items()} or {"residual": str(value)}
             call = ", ".join(f"{k}=sp.Rational('{v}')" for k, v in cx.items())
             return EvidenceResult(
                 self.kind, "refuted", f"{self.description}: exact witness",
@@ -138,18 +140,45 @@ class Identity(Evidence):
                 seed=seed,
             )
         unique = sorted(set(methods))
-        return EvidenceResult(self.kind, "proved", f"{self.description} ({'; '.join(unique)})",
+        method = f"{'; '.join(unique)}"
+        symbols = set().union(*(sp.sympify(e).free_symbols for e in (*self.lhs, *self.rhs)))
+        covers = {s.name: cert.Coverage("general") for s in symbols}
+        covers.update(self.at)
+        statement = self._statement()
+        if self.modulo:
+            certificate = cert.issue(cert.IdentityModuloIdeal(
+                statement, method, covers, ideal=tuple(str(m) for m in self.modulo)))
+        else:
+            certificate = cert.issue(cert.ExactIdentity(statement, method, covers))
+        return EvidenceResult(self.kind, "proved", f"{self.description} ({method})",
                               value="0", claimed="0", margin=0.0,
-                              details={"entries": len(self.lhs)}, seed=seed)
+                              details={"entries": len(self.lhs)}, seed=seed,
+                              certificate=certificate)
+
+    def _statement(self) -> str:
+        where = f" on {{{', '.join(f'{m} = 0' for m in self.modulo)}}}" if self.modulo else ""
+        at = "".join(f", {c.describe(k)}" for k, c in self.at.items())
+        text = f"{self.description}{at}{where}"
+        if len(self.lhs) == 1:
+            body = f"{_short(self.lhs[0])} == {_short(self.rhs[0])}"
+            return f"{text}: {body}" if self.description else body + at + where
+        return f"{text} ({len(self.lhs)} entries)"
+
+
+def _short(expr, width: int = 80) -> str:
+    text = sp.sstr(expr)
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def identity(lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "",
-             point_filter=None) -> Identity:
+             point_filter=None, at: Mapping | None = None) -> Identity:
     """Evidence that ``lhs == rhs`` identically (see :class:`Identity`).
 
     ``modulo`` lists polynomials that vanish where the identity is claimed (a family of fixed
     points, an invariant curve); ``point_filter(point) -> bool`` restricts where refutation
-    witnesses are sought (e.g. inside a domain where a denominator is non-zero).
+    witnesses are sought (e.g. inside a domain where a denominator is non-zero); ``at`` says at
+    which instances of a claim's quantified sizes the identity was built (``{"d": 2}``): its
+    certificate then covers only those (see :mod:`proofs_check.evidence.certificates`).
 
     Examples
     --------
@@ -162,6 +191,7 @@ def identity(lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "
     >>> identity(a**2*b**2, 1, modulo=[a*b - 1]).run("quick", 0).status
     'proved'
     """
-    return Identity(lhs, rhs, modulo=modulo, description=description, point_filter=point_filter)
+    return Identity(lhs, rhs, modulo=modulo, description=description, point_filter=point_filter,
+                    at=at)
 
 

@@ -11,6 +11,7 @@ from proofs_check import check
 from proofs_check.claims import matrix_factorization as cmf
 from proofs_check.claims import online_gd as cog
 from proofs_check.claims import rates as crt
+from proofs_check.evidence import argument
 from proofs_check.evidence.numeric import Estimate
 from proofs_check.registry import discover
 
@@ -36,7 +37,7 @@ def test_registry_sees_the_three_models():
 
 
 def test_mutated_closed_form_is_refuted():
-    ev = cmf.Exact(lambda: cmf.closed_form_steps(factor=1, sizes=((2, 1),)), "factor 2 dropped")
+    ev = argument(lambda: cmf.closed_form_steps(factor=1, sizes=((2, 1),)), "factor 2 dropped")
     assert ev.run("quick", 0).status == "refuted"
 
 
@@ -53,13 +54,13 @@ def test_wrong_two_cycle_multiplier_is_refuted():
     c = sp.Symbol("c", positive=True)
     from theory.models import matrix_factorization as mf
 
-    ev = cmf.Exact(lambda: [cmf._id(mf.two_cycle().multiplier, 7 - 4 * c - c**2, "wrong")],
+    ev = argument(lambda: [cmf._id(mf.two_cycle().multiplier, 7 - 4 * c - c**2, "wrong")],
                    "mutated multiplier")
     assert ev.run("quick", 0).status == "refuted"
 
 
 def test_spec_wy_form_in_recurrence_order_is_refuted():
-    ev = cmf.Exact(lambda: cog.wy_steps(reversed_form=True), "spec WY form = A_1...A_C")
+    ev = argument(lambda: cog.wy_steps(reversed_form=True), "spec WY form = A_1...A_C")
     assert ev.run("quick", 0).status == "refuted"
 
 

@@ -6,7 +6,6 @@ import time
 import mpmath
 import numpy as np
 import pytest
-import sympy as sp
 
 import numerics
 from proofs_check import check
@@ -61,13 +60,6 @@ def test_derivation_steps_mutated_are_refuted():
     st = cat._tf().derivation_a.steps[1]
     bad = Identity(st.lhs, (st.rhs[0] + cat.mu, st.rhs[1]))
     assert bad.run("quick", 0).status == "refuted"
-
-
-def test_signfact_decides_exactly():
-    x = cat.x
-    assert cat.SignFact("", 8 - (2 + x) ** 2, x, 0, 2 * sp.sqrt(2) - 2).decide()[0]
-    assert not cat.SignFact("", 8 - (2 + x) ** 2, x, 0, 2 * sp.sqrt(2) - 2 + sp.Rational(1, 100)
-                            ).decide()[0]
 
 
 def test_wrong_numeric_constant_is_refuted():

@@ -1,0 +1,70 @@
+"""Multi-step proofs: every step a certificate; no label, boolean or tuple is a step."""
+
+import pytest
+import sympy as sp
+
+from proofs_check import Claim, check
+from proofs_check import evidence as ev
+from proofs_check.evidence.certificates import ExactArgument, Induction, ProofStepError
+
+x = sp.Symbol("x", real=True)
+n = sp.Symbol("n", integer=True, positive=True)
+
+
+def test_argument_certificate_is_a_tree_of_its_steps():
+    r = ev.argument([ev.identity((x + 1) ** 2, x**2 + 2 * x + 1),
+                     ev.sign_fact(x**2 + 1, x, -sp.oo, sp.oo)], "two steps").run("quick", 0)
+    assert r.status == "proved" and isinstance(r.certificate, ExactArgument)
+    assert [type(c).__name__ for c in r.certificate.steps] == ["ExactIdentity", "UnivariateSign"]
+
+
+@pytest.mark.parametrize("step", [True, (True, "note"), "proved", 1])
+def test_non_evidence_steps_are_rejected(step):
+    with pytest.raises(ProofStepError, match="step 1 is"):
+        ev.argument([ev.identity(x, x), step], "bad").run("quick", 0)
+
+
+def test_a_failing_step_refutes_with_its_exact_witness():
+    r = ev.argument([ev.identity(x, x), ev.sign_fact(x - 1, x, 0, 2)], "bad").run("quick", 0)
+    assert r.status == "refuted" and r.counterexample == {"x": "1/2"}
+    assert "step 1" in r.method
+
+
+def test_instances_declared_on_an_argument_limit_its_scope():
+    claim = Claim(id="x.arg", statement="for all d", forall={"d": "every d"},
+                  evidence=[ev.argument([ev.identity(x, x)], "at d = 2", at={"d": 2})])
+    r = check(claim)
+    assert (r.status, r.scope) == ("verified", "exact at d in {2}")
+
+
+def test_induction_covers_its_variable_and_a_wrong_step_refutes():
+    S = n * (n + 1) / 2
+    good = ev.induction(ev.identity(S.subs(n, 1), 1), ev.identity(S + n + 1, S.subs(n, n + 1)),
+                        var="n", start=1, description="sum of 1..n")
+    r = check(Claim(id="x.ind", statement="for all n", forall={"n": "every n >= 1"},
+                    evidence=[good]))
+    assert (r.status, r.scope) == ("proved", "as stated")
+    assert isinstance(r.evidence[0].certificate, Induction)
+    bad_step = ev.induction(ev.identity(S.subs(n, 1), 1), ev.identity(S + n, S.subs(n, n + 1)),
+                            var="n", start=1, description="wrong step")
+    assert bad_step.run("quick", 0).status == "refuted"
+    # checking instances instead of inducting covers only the instances
+    inst = ev.argument([ev.identity(S.subs(n, k), sum(range(1, k + 1))) for k in (1, 2, 3)],
+                       "n = 1, 2, 3", at={"n": (1, 2, 3)})
+    r = check(Claim(id="x.inst", statement="for all n", forall={"n": "every n >= 1"},
+                    evidence=[inst]))
+    assert (r.status, r.scope) == ("verified", "exact at n in {1, 2, 3}")
+
+
+def test_lazy_builds_on_run_and_checks_its_declared_kind():
+    built = []
+
+    def build():
+        built.append(1)
+        return ev.identity(x, x)
+
+    lazy = ev.lazy(build, "deferred")
+    assert built == []
+    assert lazy.run("quick", 0).status == "proved" and built == [1]
+    with pytest.raises(TypeError, match="declared 'interval'"):
+        ev.lazy(build, "deferred", kind="interval").run("quick", 0)
