@@ -297,6 +297,25 @@ def _cmd_check(args) -> int:
     return 0 if all(r.status in accepted for r in results) else 1
 
 
+def _cmd_explain(args) -> int:
+    from proofs_check.claim import check
+    from proofs_check.explain import explain_all
+    from proofs_check.registry import RegistryError
+
+    seed = _seed(args.seed)
+    catalogue, ids, from_files = _sources(args, args.targets)
+    if not ids and not args.model and not from_files:
+        raise UsageError("explain needs claim ids, --model M or FILE.py (see `dynverify list`)")
+    try:
+        claims = catalogue.select(ids, model=args.model)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    results = [check(c, args.budget, seed, origin=catalogue.origin[c.id] if from_files else None)
+               for c in claims]
+    _stdout(explain_all(results))
+    return 0 if all(r.holds for r in results) else 1
+
+
 def _lookup(store: dict, name: str, kind: str, catalogue) -> object:
     if name in store:
         return store[name]
@@ -394,7 +413,7 @@ def _cmd_plot(args, extras: list[str]) -> int:
 
 
 def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
-    """The argument parser of ``dynverify`` (derive, list, check, table, plot, sweep).
+    """The argument parser of ``dynverify`` (derive, list, check, explain, table, plot, sweep).
 
     ``sweep=True`` adds the options of ``dynverify sweep`` (importing the sweep machinery, which
     other commands do not need).
@@ -440,6 +459,14 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
                    help="exit 0 even if some claims are inconclusive")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("explain", help="print the certificate tree and evidence of verdicts")
+    p.add_argument("targets", nargs="*", metavar="IDS|FILE.py",
+                   help="claim ids and/or user claim files")
+    p.add_argument("--model", default=None, help="all claims of this model")
+    p.add_argument("--budget", choices=["quick", "full"], default="quick")
+    p.add_argument("--seed", default="0", help="seed of every random draw (default 0)")
+    p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("table", help="print a bound table (md, tex, csv or json)",
                        epilog="Other options --KEY VALUE are passed to the table as strings.")

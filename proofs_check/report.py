@@ -157,6 +157,8 @@ def _fmt(value: Any) -> str:
 
 def _claim_section(r: CheckResult) -> list[str]:
     lines = [f"### `{r.claim_id}`: {r.status}", "", r.statement, ""]
+    if r.scope:
+        lines.append(f"- scope: {r.scope}")
     if r.source:
         lines.append(f"- source: {r.source}")
     if r.model:
@@ -176,9 +178,13 @@ def _claim_section(r: CheckResult) -> list[str]:
         cells += ["" if v is None else _fmt(v)
                   for v in (e.sample_size, e.margin, e.worst_error, e.digits, e.seed)]
         lines.append("| " + " | ".join(cells) + " |")
+    trees = [(i, e) for i, e in enumerate(r.evidence, 1) if e.certificate is not None]
+    for i, e in trees:
+        lines += ["", f"Certificate of evidence {i}:", "", "```text", *e.certificate.lines(),
+                  "```"]
     for i, e in enumerate(r.evidence, 1):
         d = e.to_dict()
-        extra = {k: d[k] for k in ("counterexample", "rerun", "details") if d.get(k)}
+        extra = {k: d[k] for k in ("counterexample", "rerun", "details", "scope") if d.get(k)}
         if extra:
             lines += ["", f"<details><summary>evidence {i} ({e.kind}) details</summary>", "",
                       "```json", json.dumps(extra, sort_keys=True, indent=2, ensure_ascii=False),

@@ -331,10 +331,12 @@ def _short(value: Any, width: int = 40) -> Any:
 
 
 def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
-    """A table of verdicts: id, status, value, claimed, margin, sample size, evidence kinds.
+    """A table of verdicts: id, status, scope, value, claimed, margin, sample size, evidence kinds.
 
-    ``results`` are :class:`~proofs_check.CheckResult` objects. The sample size is the number of
-    points or examples the floating-point evidence examined (summed over the evidence run).
+    ``results`` are :class:`~proofs_check.CheckResult` objects. The scope is ``as stated`` for a
+    proof, else what the evidence covered (``exact at d in {1, 2}``, ``400 points``). The sample
+    size is the number of points or examples the floating-point evidence examined (summed over the
+    evidence run).
 
     Examples
     --------
@@ -343,13 +345,14 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
     >>> x = sp.Symbol("x")
     >>> r = check(Claim(id="demo.sq", statement="...", evidence=[ev.identity(x**2, x*x)]))
     >>> verdict_table([r]).rows
-    [['demo.sq', 'proved', '0', '0', 0.0, None, 'symbolic']]
+    [['demo.sq', 'proved', 'as stated', '0', '0', 0.0, None, 'symbolic']]
     """
     rows = []
     counts: dict[str, int] = {}
     for r in results:
         sizes = [e.sample_size for e in r.evidence if e.sample_size is not None]
-        rows.append([r.claim_id, r.status, _short(r.value), _short(r.claimed), r.margin,
+        rows.append([r.claim_id, r.status, _short(r.scope), _short(r.value), _short(r.claimed),
+                     r.margin,
                      sum(sizes) if sizes else None, ", ".join(e.kind for e in r.evidence)])
         counts[r.status] = counts.get(r.status, 0) + 1
     summary = ", ".join(f"{counts[s]} {s}" for s in
@@ -360,4 +363,5 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
     if results:
         notes.append(f"budget {', '.join(budgets)}; seed {', '.join(map(str, seeds))}")
     return Table(name, "Verdicts on the claims checked.",
-                 ["claim", "status", "value", "claimed", "margin", "n", "evidence"], rows, notes)
+                 ["claim", "status", "scope", "value", "claimed", "margin", "n", "evidence"], rows,
+                 notes)

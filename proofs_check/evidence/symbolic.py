@@ -4,7 +4,8 @@ An identity ``lhs == rhs`` is *proved* when the difference reduces to zero exact
 expansion or cancellation over the rationals, optionally modulo the equations of a variety such as
 ``a*b - 1 = 0``, then SymPy's exact simplifiers for algebraic and trigonometric terms). It is
 *refuted* only by an exact witness: a rational point at which the difference is a non-zero
-algebraic number (certified with its minimal polynomial). Floating-point numbers in the input are
+algebraic number (certified with its minimal polynomial) or a real number that arb ball arithmetic
+certifies non-zero (exp, log, trigonometric values). Floating-point numbers in the input are
 refused, since they cannot carry a proof.
 """
 
@@ -83,8 +84,24 @@ def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None
             if value.is_real is not False and sp.minimal_polynomial(value, x) != x:
                 return point, value
         except (NotImplementedError, ValueError, NotAlgebraic):
-            continue
+            pass
+        if _arb_nonzero(value):  # transcendental (exp, log, trig): a ball that excludes 0
+            return point, value
     return None
+
+
+def _arb_nonzero(value: sp.Expr) -> bool:
+    """True when arb ball arithmetic (256 bits) certifies the real number ``value`` != 0."""
+    from proofs_check.evidence.interval import IntervalError, _compile, _precision
+
+    if value.has(sp.I):
+        return False
+    try:
+        with _precision(256):
+            ball = _compile(value)({})
+    except (IntervalError, ValueError, ZeroDivisionError, TypeError):
+        return False
+    return bool(ball.is_finite() and not ball.contains(0))
 
 
 class Identity(Evidence):

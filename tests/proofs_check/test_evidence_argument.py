@@ -68,3 +68,9 @@ def test_lazy_builds_on_run_and_checks_its_declared_kind():
     assert lazy.run("quick", 0).status == "proved" and built == [1]
     with pytest.raises(TypeError, match="declared 'interval'"):
         ev.lazy(build, "deferred", kind="interval").run("quick", 0)
+
+
+def test_identity_refutes_a_wrong_exponential_closed_form_at_every_seed():
+    lam, t = sp.symbols("lambda t", positive=True)
+    wrong = ev.identity(sp.exp(-lam * t) * (1 + lam), sp.exp(-2 * lam * t) * (1 + lam))
+    assert all(wrong.run("quick", seed).status == "refuted" for seed in range(8))

@@ -6,6 +6,7 @@ import sympy as sp
 from flint import ctx
 
 from proofs_check import Claim, check
+from proofs_check import evidence as ev
 from proofs_check.evidence import IntervalError, certify_sign, enclose_root
 
 x, mu = sp.symbols("x mu")
@@ -97,3 +98,24 @@ def test_interval_evidence_can_prove_a_claim():
     claim = Claim(id="demo.cofactor.positive", statement="1 - mu^2/4 > 0 for 0 < mu < 2",
                   evidence=[certify_sign("1 - mu**2/4", {"mu": (0, "1.99")})])
     assert check(claim).status == "proved"
+
+
+def test_a_wrong_root_in_a_positive_symbol_is_refuted():
+    # gd_map and the models make positive symbols; differentiating by a fresh Symbol("mu") gave
+    # 0, the root was reported "not unique" and a wrong claimed root was never refuted
+    mu = sp.Symbol("mu", positive=True)
+    r = ev.enclose_root(mu**2 - 2, 1, 2, claimed="1.4142").run("quick", 0)
+    assert r.status == "refuted" and r.details["unique_in_bracket"] is True
+    assert ev.enclose_root(mu**2 - 2, 1, 2, claimed="sqrt(2)").run("quick", 0).status == "proved"
+
+
+def test_certify_sign_finds_a_small_violation_away_from_where_f_touches_zero():
+    # f >= 0 touches zero on the whole diagonal of the cube (ball arithmetic cannot decide
+    # there) and is negative on ~0.1% of the cube near the corner (1, 0, 0)
+    w, x, y = sp.symbols("w x y")
+    f = sp.expand(((w - x) ** 2 + (x - y) ** 2 + (y - w) ** 2)
+                  * (1 - sp.Rational(3, 2) * (w * (1 - x) * (1 - y)) ** 2))
+    r = ev.certify_sign(f, {"w": (0, 1), "x": (0, 1), "y": (0, 1)}, ">=0").run("quick", 0)
+    assert r.status == "refuted"
+    point = {sp.Symbol(k): sp.Rational(v) for k, v in r.counterexample.items()}
+    assert f.xreplace(point) < 0  # exact re-evaluation of the certified counterexample

@@ -73,3 +73,15 @@ def test_a_nan_elsewhere_does_not_hide_a_refutation():
     r = prop(margin, {"x": (0, 1)}).run("quick", 0)
     assert r.status in ("refuted", "error")
     assert (r.counterexample["x"] > 0.8) == (r.status == "refuted")
+
+
+def test_a_violation_on_a_thousandth_of_the_box_is_refuted_at_the_quick_budget():
+    r2 = 0.001 / math.pi  # the violating set is a disc of area 0.001 inside the unit square
+
+    def margin(x, y):
+        return (x - 0.37) ** 2 + (y - 0.61) ** 2 - r2
+
+    for seed in range(5):
+        r = prop(margin, {"x": (0, 1), "y": (0, 1)}).run("quick", seed)
+        assert r.status == "refuted", seed
+        assert margin(**r.counterexample) < 0

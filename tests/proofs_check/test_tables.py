@@ -57,6 +57,9 @@ def test_verdict_table():
             ev.sweep(lambda mu: 0.5 - mu, ev.Sample({"mu": (0.0, 1.0)}, quick=11))])),
     ]
     table = verdict_table(results)
-    assert table.columns == ["claim", "status", "value", "claimed", "margin", "n", "evidence"]
-    assert table.rows[1] == ["v.refuted", "refuted", None, None, -0.5, 11, "numeric"]
+    assert table.columns == ["claim", "status", "scope", "value", "claimed", "margin", "n",
+                             "evidence"]
+    assert table.rows[0][2] == "as stated"
+    assert table.rows[1] == ["v.refuted", "refuted", "counterexample", None, None, -0.5, 11,
+                             "numeric"]
     assert table.notes == ["2 claim(s): 1 proved, 1 refuted", "budget quick; seed 0"]
