@@ -12,7 +12,9 @@ off the curve (negative: the curve attracts transversally).
 
 An orbit that diverges (see :mod:`numerics.codegen`) stops accumulating; its exponent is the finite
 time average over the ``steps_used`` steps before divergence, and ``diverged`` says so. Defaults:
-``transient=1000`` discarded steps, ``steps=10_000`` averaged steps.
+``transient=1000`` discarded steps, ``steps=10_000`` averaged steps. The transient advances the
+tangent vectors too, so the average starts from settled directions (no O(1/steps) bias from the
+arbitrary start direction).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class LyapunovResult:
         ``-inf`` where a tangent vector is annihilated (an orbit through a critical point).
     diverged : (m,) bool; steps_used : (m,) int64 steps averaged (fewer than ``steps`` after a
         divergence).
+    drift : (m,) largest distance from the invariant curve seen before a re-projection
+        (:func:`transverse_exponent` with ``curve``); None where the curve was not given.
     """
 
     param: str | None
@@ -51,6 +55,7 @@ class LyapunovResult:
     exponents: np.ndarray
     diverged: np.ndarray
     steps_used: np.ndarray
+    drift: np.ndarray | None = None
 
 
 def _sweep(K: CompiledMap, param, values, x0, other_params):
@@ -107,41 +112,52 @@ def lyapunov(K: CompiledMap, param: str | None = None, values=None, x0=None, ste
         raise ValueError("x0: a start point is required")
     vals, X, P = _sweep(K, param, values, x0, other_params)
     n, d = X.shape[1], K.dim
-    warm = K.iterate(X.T, {name: P[j] for j, name in enumerate(K.param_names)}, transient,
-                     horizon=horizon, chunk=chunk)
-    X = np.ascontiguousarray(warm.final.T)
+    X = np.ascontiguousarray(X)
     q = d if spectrum else 1
     if spectrum:
         V = np.tile(np.eye(d).reshape(d * d, 1), (1, n))  # vector m = column m of the identity
     else:
         v = 1.0 / np.sqrt(np.arange(1.0, d + 1.0))      # a generic unit start direction
         V = np.tile((v / np.linalg.norm(v))[:, None], (1, n))
+    V = np.ascontiguousarray(V)
+    kernel = K.module.lyapunov_all if spectrum else K.module.lyapunov_top
+    H = kernel_horizon(horizon)
+    # the transient settles the tangent direction(s) as well as the state (the kernel advances X
+    # and V in place): averaging from an unsettled direction biases the exponent by O(1/steps)
+    warm_good = np.zeros(n)
+    kernel(X, V, P, transient, H, int(chunk), np.zeros((q, n)), warm_good)
+    warm_diverged = warm_good < transient
     S = np.zeros((q, n))
     good = np.zeros(n)
-    kernel = K.module.lyapunov_all if spectrum else K.module.lyapunov_top
-    kernel(X, np.ascontiguousarray(V), P, steps, kernel_horizon(horizon), int(chunk), S, good)
+    kernel(X, V, P, steps, H, int(chunk), S, good)
     used = good.astype(np.int64)
-    diverged = warm.diverged | (used < steps)
-    used[warm.diverged] = 0
-    S[:, warm.diverged] = 0.0
+    diverged = warm_diverged | (used < steps)
+    used[warm_diverged] = 0
+    S[:, warm_diverged] = 0.0
     exps = S / np.maximum(used, 1)
     exps = -np.sort(-exps.T, axis=1) if spectrum else exps[0]   # spectrum in decreasing order
     return LyapunovResult(param, vals, exps, diverged, used)
 
 
-def transverse_exponent(F, normal, param: str | None = None, values=None, x0=None,
+def transverse_exponent(F, normal=None, param: str | None = None, values=None, x0=None,
                         steps: int = 10_000, *, transient: int = 1000,
-                        other_params: Mapping | None = None,
+                        other_params: Mapping | None = None, curve=None, block: int = 8,
                         horizon: float = DEFAULT_HORIZON) -> LyapunovResult:
-    """Transverse Lyapunov exponent of an invariant curve with normal field ``normal``.
+    """Transverse Lyapunov exponent of an invariant curve.
 
     Parameters
     ----------
     F : theory.SymbolicMap (or a CompiledMap: its map is used).
     normal : one expression (or number) per state variable: a normal vector field of the invariant
         curve, in the map's symbols, e.g. ``(1, -1)`` for the diagonal ``a = b`` or
-        ``("b", "a")`` for the hyperbola ``a*b = c``.
-    x0 : a start on the invariant curve (the curve must be invariant: this is not checked here).
+        ``("b", "a")`` for the hyperbola ``a*b = c``. Defaults to the gradient of ``curve``.
+    curve : an expression whose zero set is the invariant curve (``"a - b"``). Give it: a float
+        orbit on a *repelling* curve leaves it within a few dozen steps (rounding grows like
+        ``exp(exponent * t)``) and then measures something else; with ``curve`` the orbit is
+        projected back onto the curve (Newton steps along the gradient) every ``block`` steps,
+        and ``drift`` reports the largest distance seen before a projection. Without it nothing
+        checks that the orbit stays on the curve (``drift`` is None).
+    x0 : a start on the invariant curve (its invariance is not checked here).
 
     Examples
     --------
@@ -155,20 +171,72 @@ def transverse_exponent(F, normal, param: str | None = None, values=None, x0=Non
     >>> abs(float(te.exponents[0])) < 1e-12
     True
     """
+    import sympy as sp
+
     G = F.map if isinstance(F, CompiledMap) else F
+    c_expr = None
+    if curve is not None:
+        names = {str(s): s for s in (*G.state, *G.params)}
+        c_expr = sp.sympify(curve, locals=names) if isinstance(curve, str) else sp.sympify(curve)
+        grad = [sp.diff(c_expr, x) for x in G.state]
+        if normal is None:
+            normal = grad
+    if normal is None:
+        raise ValueError("normal: give the curve's normal field or the curve (curve=)")
     K = compile_map(G, normal=list(normal) if not isinstance(normal, str) else normal)
     if x0 is None:
         raise ValueError("x0: a start point on the invariant curve is required")
     vals, X, P = _sweep(K, param, values, x0, other_params)
     n = X.shape[1]
-    warm = K.iterate(X.T, {name: P[j] for j, name in enumerate(K.param_names)}, int(transient),
-                     horizon=horizon)
-    X = np.ascontiguousarray(warm.final.T)
+    H = kernel_horizon(horizon)
+    if c_expr is None:
+        warm = K.iterate(X.T, {name: P[j] for j, name in enumerate(K.param_names)},
+                         int(transient), horizon=horizon)
+        X = np.ascontiguousarray(warm.final.T)
+        S = np.zeros(n)
+        good = np.zeros(n)
+        K.module.transverse(X, P, int(steps), H, S, good)
+        used = good.astype(np.int64)
+        used[warm.diverged] = 0
+        S[warm.diverged] = 0.0
+        diverged = warm.diverged | (used < steps)
+        return LyapunovResult(param, vals, S / np.maximum(used, 1), diverged, used)
+    args = [*G.state, *G.params]
+    c_fn = sp.lambdify(args, c_expr, "numpy")
+    g_fn = [sp.lambdify(args, gi, "numpy") for gi in grad]
+    X = np.ascontiguousarray(X)
+    drift = np.zeros(n)
+
+    def project(X):
+        for it in range(2):  # two Newton steps along the gradient: the residual is O(drift^2)
+            cols = [*X, *P]
+            cval = np.broadcast_to(c_fn(*cols), (n,))
+            gv = np.array([np.broadcast_to(g(*cols), (n,)) for g in g_fn])
+            g2 = np.maximum(np.sum(gv * gv, axis=0), np.finfo(float).tiny)
+            if it == 0:
+                np.maximum(drift, np.abs(cval) / np.sqrt(g2), out=drift)
+            X -= gv * (cval / g2)
+        return X
+
+    def run(total, S, good):
+        done = 0
+        while done < total:
+            k = min(block, total - done)
+            s_blk, g_blk = np.zeros(n), np.zeros(n)
+            K.module.transverse(X, P, k, H, s_blk, g_blk)
+            S += s_blk
+            good += g_blk
+            project(X)
+            done += k
+
+    warm_good = np.zeros(n)
+    run(int(transient), np.zeros(n), warm_good)
+    warm_diverged = warm_good < transient
     S = np.zeros(n)
     good = np.zeros(n)
-    K.module.transverse(X, P, int(steps), kernel_horizon(horizon), S, good)
+    run(int(steps), S, good)
     used = good.astype(np.int64)
-    used[warm.diverged] = 0
-    S[warm.diverged] = 0.0
-    diverged = warm.diverged | (used < steps)
-    return LyapunovResult(param, vals, S / np.maximum(used, 1), diverged, used)
+    used[warm_diverged] = 0
+    S[warm_diverged] = 0.0
+    diverged = warm_diverged | (used < steps)
+    return LyapunovResult(param, vals, S / np.maximum(used, 1), diverged, used, drift)

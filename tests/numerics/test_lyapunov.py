@@ -69,3 +69,44 @@ def test_transverse_exponent_of_the_balanced_line(two_factor_map, cubic_map):
     assert abs(te.exponents[0] - expected) < 1e-10
     with pytest.raises(ValueError, match="normal"):
         transverse_exponent(two_factor_map, (1, -1, 0), "mu", [mu], x0=(0.9, 0.9))
+
+
+def _coupled_map():
+    """(x, y) -> (f, f^2 + r c - 8 c^3), c = y - x^2, f = 4x(1 - x): the parabola c = 0 is
+    invariant (c' = r c - 8 c^3) and, for r > 1, repelling with transverse exponent ln r."""
+    x, y, r = sp.symbols("x y r")
+    f = 4 * x * (1 - x)
+    c = y - x**2
+    return SymbolicMap((x, y), (f, sp.expand(f**2 + r * c - 8 * c**3)), params=(r,)), y - x**2
+
+
+def test_a_repelling_curve_is_followed_by_reprojection_not_left_silently():
+    F, curve = _coupled_map()
+    steps = 20_000
+    te = transverse_exponent(F, None, "r", [2.9], x0=(0.3, 0.09), steps=steps,
+                                          transient=100, curve=curve)
+    # on the curve the transverse log-factor is ln r plus a telescoping normalisation term whose
+    # time average is at most 0.5 ln 5 / steps
+    assert abs(te.exponents[0] - np.log(2.9)) < 0.5 * np.log(5) / steps + 1e-9
+    assert te.drift[0] < 1e-8  # re-projected every 8 steps, long before rounding grows
+    plain = transverse_exponent(F, (-2 * F.state[0], 1), "r", [2.9],
+                                             x0=(0.3, 0.09), steps=steps, transient=100)
+    assert plain.drift is None  # the plain float orbit leaves the curve; nothing vouches for it
+    assert abs(plain.exponents[0] - np.log(2.9)) > 0.05
+
+
+def test_linear_map_and_stable_fixed_point_exponents_match_the_spectral_radius():
+    x, y, c = sp.symbols("x y c")
+    F = SymbolicMap((x, y), (sp.Rational(1, 2) * x + sp.Rational(3, 10) * y + c * x**2,
+                             sp.Rational(1, 10) * x + sp.Rational(1, 5) * y - c * y**2),
+                    params=(c,))
+    A = np.array([[0.5, 0.3], [0.1, 0.2]])
+    rho = max(abs(np.linalg.eigvals(A)))
+    K = compile_map(F)
+    for cval, start in ((0.0, (0.3, 0.2)), (1.0, (0.01, 0.02))):  # linear; nonlinear at 0
+        le = lyapunov(K, "c", [cval], x0=start, steps=2000, transient=200)
+        assert abs(le.exponents[0] - np.log(rho)) < 1e-10
+    spec = lyapunov(K, "c", [0.0], x0=(0.3, 0.2), steps=2000, transient=200,
+                                 spectrum=True)
+    assert np.allclose(spec.exponents[0], np.log(sorted(abs(np.linalg.eigvals(A)))[::-1]),
+                       atol=1e-10, rtol=0)
