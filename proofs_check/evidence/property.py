@@ -284,7 +284,9 @@ class PropertySearch(Evidence):
                 status = "inconclusive"
                 details["error"] = "no point of the domain satisfied the claim's hypothesis"
             return EvidenceResult(self.kind, status, self.description, margin=worst,
-                                  sample_size=record["valid"], details=details, seed=seed_)
+                                  sample_size=record["valid"] + pre.get("sobol_points", 0),
+                                  worst_error=None if worst is None else max(0.0, -worst),
+                                  details=details, seed=seed_)
         point = {k: _plain(v) for k, v in record["failing"].items()}
         if status == "error":
             details["error"] = record["error"]
@@ -295,7 +297,7 @@ class PropertySearch(Evidence):
         return EvidenceResult(
             self.kind, "refuted", f"{self.description}: shrunk counterexample",
             margin=margin if math.isfinite(margin) else None, sample_size=record["valid"],
-            counterexample=point, rerun=rerun, details=details, seed=seed_)
+            worst_error=-margin, counterexample=point, rerun=rerun, details=details, seed=seed_)
 
     def _rerun(self, point: Mapping[str, Any]) -> str | None:
         args = ", ".join(f"{k}={v!r}" for k, v in point.items())

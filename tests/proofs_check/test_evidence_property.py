@@ -21,7 +21,9 @@ def test_finds_a_planted_counterexample_and_shrinks_it():
 def test_a_true_property_is_verified_with_its_sample_size_and_worst_margin():
     r = prop(lambda x: x * x - 2 * x + 1, {"x": (-5, 5)}, examples=50).run("quick", 0)
     assert r.status == "verified"
-    assert 1 <= r.sample_size <= 60  # Hypothesis may stop early on a small space
+    assert 1 <= r.details["valid_examples"] <= 60  # Hypothesis may stop early on a small space
+    # the sample is every point examined: the Sobol pass and Hypothesis's valid examples
+    assert r.sample_size == r.details["sobol_points"] + r.details["valid_examples"]
     assert r.margin >= 0 and "worst_at" in r.details
     assert check(Claim(id="p.sq", statement="(x-1)^2 >= 0", evidence=[
         prop(lambda x: (x - 1) ** 2, {"x": (-5, 5)}, examples=30)])).status == "verified"
