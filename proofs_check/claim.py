@@ -146,8 +146,10 @@ class Claim:
     and section. ``forall`` says what the statement quantifies over: ``{"d": "every d >= 1"}``
     (every value) or ``{"mu": (0, 2)}`` (a range); a proof must cover each as stated, exact
     evidence at instances makes the claim ``verified`` (see
-    :func:`proofs_check.evidence.certificates.scope_of`). ``expect`` is ``"holds"`` or
-    ``"refuted"`` (a planted false variant).
+    :func:`proofs_check.evidence.certificates.scope_of`). ``claimed`` may be a dict of the
+    values and expressions the statement claims, with ``build(claimed) -> evidence`` instead of
+    ``evidence``: then :mod:`proofs_check.mutants` can perturb each claimed value (by
+    ``mutation_delta``, relative) and measure whether the evidence kills the mutant.
 
     Examples
     --------
@@ -162,17 +164,25 @@ class Claim:
 
     id: str
     statement: str
-    evidence: Sequence[Evidence]
+    evidence: Sequence[Evidence] = ()
     latex: str = ""
     source: str = ""
     model: Any = ""
     domain: Mapping[str, tuple[float, float]] = field(default_factory=dict)
     claimed: Any = None
     forall: Mapping[str, Any] = field(default_factory=dict)
+    build: Any = None
+    mutation_delta: float | None = None
 
     def __post_init__(self):
         if not self.id or any(ch.isspace() for ch in self.id):
             raise ClaimError(f"claim id {self.id!r} must be a non-empty word like 'tf.basic.x'")
+        if self.build is not None:
+            if not isinstance(self.claimed, Mapping):
+                raise ClaimError(f"claim {self.id}: build= needs claimed={{name: value}}")
+            if self.evidence:
+                raise ClaimError(f"claim {self.id}: give evidence or build=, not both")
+            object.__setattr__(self, "evidence", self.build(self.claimed))
         object.__setattr__(self, "evidence", tuple(self.evidence))
         if not self.evidence:
             raise ClaimError(f"claim {self.id}: no evidence given")

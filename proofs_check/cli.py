@@ -264,6 +264,8 @@ def _cmd_check(args) -> int:
                                                   else " (the catalogue is empty)"))
     for module in sorted(catalogue.errors):
         _warn(f"warning: catalogue module {module}: {catalogue.errors[module]}")
+    if args.mutants:
+        return _check_mutants(args, claims, seed, json_path)
     start = time.perf_counter()
     results: list[CheckResult] = []
     with _progress(len(claims), not args.no_progress) as progress:
@@ -295,6 +297,38 @@ def _cmd_check(args) -> int:
             _warn(f"{r.claim_id} refuted; rerun: {r.rerun}")
     accepted = {"proved", "verified"} | ({"inconclusive"} if args.allow_inconclusive else set())
     return 0 if all(r.status in accepted for r in results) else 1
+
+
+def _check_mutants(args, claims, seed: int, json_path) -> int:
+    import json
+
+    from proofs_check.mutants import run_mutants
+    from proofs_check.report import write_atomic
+    from proofs_check.tables import Table, render
+
+    start = time.perf_counter()
+    with _progress(len(claims), not args.no_progress) as progress:
+        task = progress.add_task("mutants", total=len(claims))
+
+        def step(claim_id):
+            progress.update(task, description=claim_id)
+            progress.advance(task)
+
+        report = run_mutants(claims, args.budget, seed, progress=step)
+    rows = [[c.claim_id, c.total, c.killed,
+             "; ".join(f"{k.split('~', 1)[1]}: {v}" for k, v in c.survivors.items())
+             or (f"no mutants: {c.reason}" if c.reason else "")] for c in report.claims]
+    rate = "n/a" if not report.total else f"{report.rate:.3f}"
+    table = Table("mutants", "Claim mutants killed by the claims' own evidence.",
+                  ["claim", "mutants", "killed", "survivors"], rows,
+                  [f"kill rate {rate}: {report.killed} of {report.total} mutants refuted",
+                   f"budget {args.budget}; seed {seed}"])
+    _stdout(render(table, "md"))
+    if json_path is not None:
+        write_atomic(json_path, json.dumps(report.to_dict(), sort_keys=True, indent=2) + "\n")
+    _warn(f"kill rate {rate} ({report.killed}/{report.total}) in "
+          f"{time.perf_counter() - start:.1f} s (budget {args.budget}, seed {seed})")
+    return 0
 
 
 def _cmd_explain(args) -> int:
@@ -457,6 +491,9 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
                    help="with --report: leave out the catalogue's tables and figures")
     p.add_argument("--allow-inconclusive", action="store_true",
                    help="exit 0 even if some claims are inconclusive")
+    p.add_argument("--mutants", action="store_true",
+                   help="instead of the verdicts, report how many mutants of each claim (its "
+                        "claimed values perturbed) its evidence refutes, and the kill rate")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     p.set_defaults(func=_cmd_check)
 
