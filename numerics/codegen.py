@@ -21,6 +21,7 @@ and statistics (Lyapunov sums) stop accumulating. No NaN or inf ever reaches an 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import os
@@ -38,7 +39,7 @@ from sympy.printing.pycode import PythonCodePrinter
 __all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
 
 #: bump when the generated source changes shape (part of the cache key)
-CODEGEN_VERSION = "6"
+CODEGEN_VERSION = "7"
 DEFAULT_HORIZON = 1e6
 DEFAULT_CHUNK = 64
 #: steps between divergence tests in `iterate` (speed only: results do not depend on it)
@@ -427,10 +428,63 @@ def transverse(X, P, steps, H, S, GOOD):
 
 # -- cache and import --------------------------------------------------------------------------
 def _key(spec: _Spec, name: str) -> str:
+    # everything the kernel depends on: sizes too (a map with a constant c and the same update
+    # without it must not share a kernel reading NPAR parameters)
     text = repr((CODEGEN_VERSION, ITERATE_BLOCK, numba.__version__, np.__version__, name,
+                 spec.dim, spec.npar, "float64",
                  [sp.srepr(e) for e in spec.update],
                  None if spec.normal is None else [sp.srepr(e) for e in spec.normal]))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+#: first line of every generated module: its key and the sha256 of the rest of the file
+_SEAL = "# dynverify kernel {key} sha256={digest}\n"
+
+
+def _sealed(source: str, key: str) -> str:
+    return _SEAL.format(key=key, digest=hashlib.sha256(source.encode()).hexdigest()) + source
+
+
+def _seal_ok(path: Path, key: str) -> bool:
+    """Whether the cached module is complete and is the one for ``key`` (not truncated, not
+    edited, not another map's)."""
+    try:
+        text = path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return False
+    head, sep, body = text.partition("\n")
+    return bool(sep) and head + "\n" == _SEAL.format(
+        key=key, digest=hashlib.sha256(body.encode()).hexdigest())
+
+
+def _numba_cache_ok(path: Path) -> bool:
+    """Whether Numba's cache files for the module at ``path`` (``__pycache__/STEM.*.nbi`` and
+    the ``.nbc`` files they index) can be read back; a truncated file would make every later
+    call fail."""
+    import pickle
+    import pickletools
+
+    cache = path.parent / "__pycache__"
+    for index in cache.glob(f"{path.stem}.*.nbi"):
+        try:
+            with open(index, "rb") as fh:
+                pickle.load(fh)  # numba's version stamp
+                _, overloads = pickle.loads(fh.read())
+            for data_name in overloads.values():
+                # walk the pickle's opcodes to its STOP without building anything (the objects
+                # refer to the kernel module, which is not imported yet): a truncated or
+                # garbled file raises here
+                for _ in pickletools.genops((cache / data_name).read_bytes()):
+                    pass
+        except Exception:
+            return False
+    return True
+
+
+def _drop_numba_cache(path: Path) -> None:
+    for f in (path.parent / "__pycache__").glob(f"{path.stem}.*.nb[ic]"):
+        with contextlib.suppress(OSError):
+            f.unlink()
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -665,6 +719,31 @@ def kernel_horizon(horizon: float) -> float:
     return float(min(horizon, np.finfo(np.float64).max))
 
 
+_FALLBACK_WARNED: set[str] = set()
+
+
+def _usable_cache(root: Path) -> Path:
+    """``root`` if kernels can be written there, else a private temporary directory (with one
+    warning line): a read-only cache or a ``$DYNVERIFY_CACHE`` that is a file is not fatal."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        if os.access(root, os.W_OK | os.X_OK):
+            return root
+    except OSError:
+        pass
+    fallback = Path(tempfile.gettempdir()) / f"dynverify-kernels-{os.getuid()}"
+    if str(root) not in _FALLBACK_WARNED:
+        _FALLBACK_WARNED.add(str(root))
+        print(f"dynverify: warning: kernel cache {root} is not a writable directory; using "
+              f"{fallback}", file=sys.stderr)
+    try:
+        fallback.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise OSError(f"no writable kernel cache: {root} and {fallback} both fail ({exc})") \
+            from None
+    return fallback
+
+
 def compile_map(F, *, cache_dir: str | os.PathLike | None = None, normal=None) -> CompiledMap:
     """Generate, cache and compile the Numba kernels of a SymbolicMap.
 
@@ -697,18 +776,26 @@ def compile_map(F, *, cache_dir: str | os.PathLike | None = None, normal=None) -
         normal = [c.xreplace(table) for c in normal]
     spec = _spec(F, normal)
     key = _key(spec, F.name)
-    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    root = _usable_cache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
     path = root / f"dv_{key}.py"
-    if not path.exists():
-        pairs = "\n".join(f"{s} -> {sp.sstr(u)}" for s, u in zip(F.state, F.update, strict=True))
-        pairs += "\nparameters: " + ", ".join(p.name for p in F.params)
-        write_atomic(path, _source(spec, F.name, pairs))
     modname = f"_dynverify_kernels_{key}"
     cache_key = (modname, str(path))
     module = _LOADED.get(cache_key)
-    if module is None:
-        module = import_generated(path, modname)
-        _LOADED[cache_key] = module
+    if module is not None:
+        return CompiledMap(F, module, path)
+    if path.exists() and not _seal_ok(path, key):
+        print(f"dynverify: kernel cache entry {path} is damaged or stale; rebuilding it",
+              file=sys.stderr)
+        _drop_numba_cache(path)
+    elif path.exists() and not _numba_cache_ok(path):
+        print(f"dynverify: Numba cache of {path.name} is damaged; recompiling", file=sys.stderr)
+        _drop_numba_cache(path)
+    if not path.exists() or not _seal_ok(path, key):
+        pairs = "\n".join(f"{s} -> {sp.sstr(u)}" for s, u in zip(F.state, F.update, strict=True))
+        pairs += "\nparameters: " + ", ".join(p.name for p in F.params)
+        write_atomic(path, _sealed(_source(spec, F.name, pairs), key))
+    module = import_generated(path, modname)
+    _LOADED[cache_key] = module
     return CompiledMap(F, module, path)
 
 

@@ -173,3 +173,73 @@ def test_second_process_loads_machine_code_from_disk(tmp_path):
                            env=env, check=True, timeout=120).stdout.split() for _ in range(2)]
     assert outs[0] == ["0", "1"]     # first process compiles
     assert outs[1] == ["1", "0"]     # second process loads from the disk cache
+
+
+def _forget(K):
+    """Drop an in-process loaded kernel module so the next compile_map reads the disk again."""
+    from numerics import codegen
+
+    for key in [k for k in codegen._LOADED if k[1] == str(K.source_path)]:
+        sys.modules.pop(key[0], None)
+        del codegen._LOADED[key]
+
+
+def test_a_truncated_cached_kernel_is_rebuilt_not_trusted(tmp_path, capfd):
+    x, r = sp.symbols("x r")
+    F = SymbolicMap((x,), (r * x * (1 - x),), params=(r,), name="damage-probe")
+    K = compile_map(F, cache_dir=tmp_path)
+    expected = K.iterate([[0.2], [0.7]], {"r": 3.7}, 50).final
+    text = K.source_path.read_text()
+    cut = text.index("\n\n@njit", len(text) // 2)  # a still-valid Python prefix: fewer kernels
+    K.source_path.write_text(text[:cut] + "\n")
+    _forget(K)
+    K2 = compile_map(F, cache_dir=tmp_path)
+    assert "damaged or stale; rebuilding" in capfd.readouterr().err
+    assert K2.source_path.read_text() == text
+    assert np.array_equal(K2.iterate([[0.2], [0.7]], {"r": 3.7}, 50).final, expected)
+
+
+def test_the_cache_key_covers_the_parameter_count(tmp_path):
+    x, r, c = sp.symbols("x r c")
+    with_c = SymbolicMap((x,), (r * x * (1 - x),), params=(r, c), name="npar-probe")
+    without = SymbolicMap((x,), (r * x * (1 - x),), params=(r,), name="npar-probe")
+    assert compile_map(with_c, cache_dir=tmp_path).source_path != \
+        compile_map(without, cache_dir=tmp_path).source_path
+
+
+def test_a_damaged_numba_cache_is_dropped_and_recompiled(tmp_path):
+    script = textwrap.dedent(f"""
+        import sympy as sp
+        from numerics import compile_map
+        from theory import SymbolicMap
+        x, r = sp.symbols("x r")
+        K = compile_map(SymbolicMap((x,), (r*x*(1 - x),), params=(r,), name="nbi"),
+                        cache_dir={str(tmp_path)!r})
+        print(float(K.step([0.25], {{"r": 2.0}}).ravel()[0]))
+    """)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def run():
+        return subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              env=env, timeout=120)
+
+    first = run()
+    assert first.returncode == 0 and first.stdout.strip() == "0.375"
+    damaged = list((tmp_path / "__pycache__").glob("*.nb[ic]"))
+    assert damaged
+    for f in damaged:
+        f.write_bytes(f.read_bytes()[: len(f.read_bytes()) // 2])
+    second = run()
+    assert second.returncode == 0 and second.stdout.strip() == "0.375"
+    assert "Numba cache of" in second.stderr and "recompiling" in second.stderr
+
+
+def test_an_unusable_cache_falls_back_with_a_warning(tmp_path, capfd):
+    x, r = sp.symbols("x r")
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("")
+    K = compile_map(SymbolicMap((x,), (r * x,), params=(r,), name="fallback-probe"),
+                    cache_dir=not_a_dir)
+    assert "is not a writable directory" in capfd.readouterr().err
+    assert K.source_path.parent != not_a_dir
+    assert float(K.step([2.0], {"r": 3.0}).ravel()[0]) == 6.0
