@@ -36,6 +36,8 @@ import numpy as np
 import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
+from numerics.files import publish, remove_stale, tmp_prefix
+
 __all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
 
 #: bump when the generated source changes shape (part of the cache key)
@@ -489,10 +491,11 @@ def _drop_numba_cache(path: Path) -> None:
 
 def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=tmp_prefix(path.stem), suffix=".py")
     try:
         with os.fdopen(fd, "w") as fh:
             fh.write(text)
+        publish(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -783,6 +786,7 @@ def compile_map(F, *, cache_dir: str | os.PathLike | None = None, normal=None) -
     module = _LOADED.get(cache_key)
     if module is not None:
         return CompiledMap(F, module, path)
+    remove_stale(root)
     if path.exists() and not _seal_ok(path, key):
         print(f"dynverify: kernel cache entry {path} is damaged or stale; rebuilding it",
               file=sys.stderr)

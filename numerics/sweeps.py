@@ -41,6 +41,7 @@ import numpy as np
 
 from numerics.basins import classify_points
 from numerics.codegen import DEFAULT_HORIZON, compile_map
+from numerics.files import publish, remove_stale, tmp_prefix
 from numerics.lyapunov import lyapunov
 
 __all__ = [
@@ -64,6 +65,12 @@ class SweepError(ValueError):
     """A sweep cannot be run as asked (bad grid, store conflict, unreachable scheduler)."""
 
 
+#: points on one axis; orbits in one sweep; orbits in one chunk (memory is allocated per chunk)
+MAX_AXIS_POINTS = 10**7
+MAX_ORBITS = 10**10
+MAX_CHUNK = 2**22
+
+
 @dataclass(frozen=True)
 class Axis:
     """A grid axis: ``n`` equally spaced values of a parameter or state variable in ``[lo, hi]``.
@@ -84,6 +91,8 @@ class Axis:
             raise SweepError(f"axis {self.name}: bounds must be finite, got {self.lo}, {self.hi}")
         if self.n < 1:
             raise SweepError(f"axis {self.name}: the grid has {self.n} points")
+        if self.n > MAX_AXIS_POINTS:
+            raise SweepError(f"axis {self.name}: {self.n} points; at most {MAX_AXIS_POINTS:,}")
         if self.n > 1 and not self.lo < self.hi:
             raise SweepError(f"axis {self.name}: need lo < hi, got {self.lo}, {self.hi}")
 
@@ -146,6 +155,18 @@ class SweepDefinition:
                 raise SweepError(f"fixed {nm}: also a swept axis")
             if not math.isfinite(float(value)):
                 raise SweepError(f"fixed {nm}: value {value} is not finite")
+        for nm in self.positive:  # the map was derived for a positive step (or constant)
+            if nm in self.fixed and not float(self.fixed[nm]) > 0:
+                raise SweepError(f"fixed {nm}: {self.fixed[nm]} is outside the map's domain "
+                                 f"({nm} > 0)")
+            axis = next((a for a in self.axes if a.name == nm), None)
+            if axis is not None and not axis.lo > 0:
+                raise SweepError(f"axis {nm}: starts at {axis.lo}, outside the map's domain "
+                                 f"({nm} > 0)")
+        total = math.prod(a.n for a in self.axes)
+        if total > MAX_ORBITS:
+            raise SweepError(f"sweep: {total:,} orbits; at most {MAX_ORBITS:,} (split it into "
+                             "several sweeps)")
         missing = sorted(known - set(names) - set(self.fixed))
         if missing:
             raise SweepError(f"sweep: no value or axis for {', '.join(missing)}")
@@ -157,8 +178,8 @@ class SweepDefinition:
             raise SweepError(f"record: 'loss' needs a map derived from a loss, not {self.name!r}")
         if self.steps < 2 * self.max_period:
             raise SweepError(f"steps: need at least 2*max_period = {2 * self.max_period}")
-        if self.chunk < 1:
-            raise SweepError(f"chunk: must be >= 1, got {self.chunk}")
+        if not 1 <= self.chunk <= MAX_CHUNK:
+            raise SweepError(f"chunk: must be between 1 and {MAX_CHUNK:,}, got {self.chunk}")
         if not (math.isfinite(self.horizon) and self.horizon > 0):
             raise SweepError(f"horizon: must be finite and > 0, got {self.horizon}")
 
@@ -322,10 +343,11 @@ def _chunk_dir(store: Path, index: int) -> Path:
 def _write_chunk(store: Path, index: int, fields: Mapping[str, np.ndarray]) -> None:
     """Write a chunk's fields under a temporary name and rename it into place (atomic)."""
     final = _chunk_dir(store, index)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-c{index:06d}-", dir=store / "chunks"))
+    tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix(f"c{index:06d}"), dir=store / "chunks"))
     try:
         for name, arr in fields.items():
             np.save(tmp / f"{name}.npy", arr, allow_pickle=False)
+        publish(tmp)
         try:
             os.rename(tmp, final)
         except OSError:
@@ -427,9 +449,10 @@ def _prepare_store(definition: SweepDefinition, path: Path) -> None:
     if path.exists() and any(path.iterdir()):
         raise SweepError(f"store {path}: exists, is not empty and is not a sweep store")
     (path / "chunks").mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path, prefix=".tmp-sweep-")
+    fd, tmp = tempfile.mkstemp(dir=path, prefix=tmp_prefix("sweep"))
     with os.fdopen(fd, "w") as fh:
         json.dump(meta, fh, indent=2, sort_keys=True)
+    publish(tmp)
     os.replace(tmp, target)
 
 
@@ -483,6 +506,9 @@ def run_sweep(definition: SweepDefinition, store: str | os.PathLike, *, client=N
         own_cluster = client
     try:
         _prepare_store(definition, path)
+        # temporary chunks of runs that were killed (their process is gone) are left-overs
+        remove_stale(path / "chunks")
+        remove_stale(path)
         return _run(definition, path, client, progress, max_in_flight)
     finally:
         if own_cluster is not None:

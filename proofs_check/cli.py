@@ -2,7 +2,8 @@
 
 Exit codes: 0 every claim holds (or the command succeeded), 1 a claim is refuted, errored or
 inconclusive (unless ``--allow-inconclusive``), or a catalogue module is broken, 2 bad input (one
-line on stderr naming it, nothing on stdout, no file half-written).
+line on stderr naming it, nothing on stdout, no file half-written), 3 an internal error (one line;
+``--debug`` anywhere on the command line shows the traceback), 130 interrupted (Ctrl-C).
 
 Standard output carries only the answer (verdict table, listing, table, written path) and is
 deterministic for a given seed; progress, timings and warnings go to standard error.
@@ -11,6 +12,7 @@ deterministic for a given seed; progress, timings and warnings go to standard er
 from __future__ import annotations
 
 import argparse
+import contextlib
 import inspect
 import os
 import sys
@@ -167,11 +169,46 @@ def _report_broken(catalogue) -> int:
 # --------------------------------------------------------------------------- commands
 
 
+class _TimeLimit(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float, what: str):
+    """Stop ``what`` after ``seconds`` with a one-line UsageError (main thread only: SymPy's
+    solvers cannot be asked to stop, so a timer signal interrupts them)."""
+    import signal
+    import threading
+
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TimeLimit
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _TimeLimit:
+        raise UsageError(f"{what} not finished in {seconds:g} s (raise --time-limit, or simplify "
+                         "the loss)") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
 def _cmd_derive(args) -> int:
     from proofs_check.derivation import derive_report, render
 
-    report = derive_report(args.loss, args.params, args.step, args.constants)
-    print(render(report, args.format))
+    with _time_limit(args.time_limit, "the symbolic derivation (fixed points, stability)"):
+        try:
+            report = derive_report(args.loss, args.params, args.step, args.constants)
+        except NotImplementedError as exc:  # beyond SymPy's solvers: say so, it is no crash
+            raise UsageError(f"cannot derive for this loss: {exc}") from None
+        text = render(report, args.format)
+    print(text)
     return 0
 
 
@@ -466,6 +503,8 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--step", default="mu", help="step-size symbol (default: mu)")
     p.add_argument("--constants", default=None, help="other symbols the loss uses")
     p.add_argument("--format", choices=["text", "latex", "json"], default="text")
+    p.add_argument("--time-limit", type=float, default=60.0, metavar="S",
+                   help="give up the symbolic solving after S seconds (default 60; 0: no limit)")
     p.set_defaults(func=_cmd_derive)
 
     p = sub.add_parser("list", help="list claims (or --tables, --plots) of the catalogue")
@@ -545,8 +584,11 @@ def main(argv: list[str] | None = None, *, catalogue=None) -> int:
     2
     """
     os.environ.setdefault("MPLBACKEND", "Agg")  # headless, whatever pyplot a catalogue uses
+    _hypothesis_home()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    argv = [a for a in argv if a != "--debug"]
     try:
-        argv = sys.argv[1:] if argv is None else list(argv)
         parser = build_parser(sweep=bool(argv) and argv[0] == "sweep")
         args, extras = parser.parse_known_args(argv)
         args._catalogue = catalogue
@@ -556,8 +598,32 @@ def main(argv: list[str] | None = None, *, catalogue=None) -> int:
             raise UsageError(f"unrecognized arguments: {' '.join(extras)}")
         return args.func(args)
     except (UsageError, ExpressionError) as exc:
-        print(f"dynverify: error: {exc}", file=sys.stderr)
+        print(f"dynverify: error: {_one_line(exc)}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("dynverify: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug of ours, not a verdict: exit 3, one line
+        if debug:
+            raise
+        print(f"dynverify: internal error: {type(exc).__name__}: {_one_line(exc)} (rerun with "
+              "--debug for the traceback)", file=sys.stderr)
+        return 3
+
+
+def _hypothesis_home() -> None:
+    """Keep Hypothesis's files under the dynverify cache, not in the working directory."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        return
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    from numerics.codegen import default_cache_dir
+
+    set_hypothesis_home_dir(str(default_cache_dir() / "hypothesis"))
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:500]
 
 
 if __name__ == "__main__":  # pragma: no cover

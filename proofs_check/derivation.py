@@ -69,6 +69,7 @@ def derive_report(loss: str, params: str, step: str = "mu", constants: str | Non
     for fam in fp.families:
         entry = {
             "equations": [str(e) for e in fam.equations],
+            "equations_latex": [sp.latex(e) for e in fam.equations],
             "parametrisation": {s.name: str(v) for s, v in (fam.parametrisation or {}).items()},
             "stability": _stability_entry(F, fam),
         }
@@ -129,7 +130,7 @@ def _render_latex(report: dict) -> str:
                    rf"${st.get('condition_latex', st['condition'])}$.")
     for f in report["families"]:
         st = f["stability"]
-        eqs = ", ".join(sp.latex(sp.sympify(e)) + " = 0" for e in f["equations"])
+        eqs = ", ".join(e + " = 0" for e in f["equations_latex"])
         out.append(rf"Family ${eqs}$: eigenvalues "
                    rf"${', '.join(st.get('eigenvalues_latex') or [])}$; stable iff "
                    rf"${st.get('condition_latex', st['condition'])}$.")

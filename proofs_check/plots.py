@@ -19,6 +19,8 @@ import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from numerics.files import publish, remove_stale, tmp_prefix
+
 __all__ = ["FIGURE_FORMATS", "STYLE", "check_figure_path", "mark_thresholds", "new_figure",
            "save_figure"]
 
@@ -139,12 +141,14 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
     path = check_figure_path(path)
     suffix = path.suffix.lower()
     parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=suffix)
+    remove_stale(parent)
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=tmp_prefix(path.name), suffix=suffix)
     try:
         with os.fdopen(fd, "wb") as handle, matplotlib.rc_context(STYLE):
             if not isinstance(fig.canvas, FigureCanvasAgg):
                 FigureCanvasAgg(fig)
             fig.savefig(handle, format=suffix[1:], metadata=_METADATA[suffix])
+        publish(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

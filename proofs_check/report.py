@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from numerics.files import publish, remove_stale, tmp_prefix
 from proofs_check.claim import STATUSES, CheckResult
 from proofs_check.tables import Table, render, to_markdown, verdict_table
 
@@ -44,10 +45,12 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> Path:
     """
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_stale(parent)
+    fd, tmp = tempfile.mkstemp(dir=parent, prefix=tmp_prefix(path.name))
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode() if isinstance(data, str) else data)
+        publish(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -215,7 +218,8 @@ def write_report(directory: str | os.PathLike, results: Sequence[CheckResult], *
 
     target = check_output_dir(directory)
     parent = target.resolve().parent
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.tmp-"))
+    remove_stale(parent)
+    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=tmp_prefix(target.name)))
     try:
         lines = ["# dynverify report", "",
                  f"Budget `{budget}`, seed `{seed}`. Rerun everything with "
@@ -247,9 +251,10 @@ def write_report(directory: str | os.PathLike, results: Sequence[CheckResult], *
                     lines += [f"### {name}", "", f"![{name}](figures/{name}.png)", ""]
         (tmp / "index.md").write_text("\n".join(lines).rstrip("\n") + "\n")
         (tmp / "results.json").write_text(results_json(results, budget=budget, seed=seed))
+        publish(tmp)
         old = None
         if target.exists():
-            old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{target.name}.old-"))
+            old = Path(tempfile.mkdtemp(dir=parent, prefix=tmp_prefix(target.name + "-old")))
             os.replace(target, old / "report")
         os.replace(tmp, target)
         if old is not None:

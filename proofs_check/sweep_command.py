@@ -67,11 +67,19 @@ def build_definition(args) -> SweepDefinition:
     for text in args.fix:
         name, sep, value = text.partition("=")
         try:
-            fixed[name.strip()] = float(value)
+            number = float(value)
         except ValueError:
             raise SweepError(f"--fix {text!r}: expected NAME=VALUE") from None
         if not sep:
             raise SweepError(f"--fix {text!r}: expected NAME=VALUE")
+        if name.strip() in fixed:
+            raise SweepError(f"--fix {name.strip()}: given twice")
+        fixed[name.strip()] = number
+    if not args.store.strip():
+        raise SweepError("--store: empty path")
+    parent = Path(args.store).expanduser().absolute().parent
+    if not parent.is_dir():
+        raise SweepError(f"--store {args.store}: folder {parent} does not exist")
     record = tuple(r.strip() for r in args.record.split(",") if r.strip())
     return SweepDefinition.from_map(F, axes, fixed, steps=args.steps, record=record,
                                     chunk=args.chunk, horizon=args.horizon, seed=args.seed)

@@ -153,7 +153,7 @@ def test_generated_source_is_cached_on_disk(tmp_path):
     assert K2.module is K1.module
     G = SymbolicMap((x,), (r * x * (1 - x) + 1,), params=(r,), name="cache-probe")
     assert compile_map(G, cache_dir=tmp_path).source_path != K1.source_path
-    assert not list(tmp_path.glob(".tmp-*"))       # atomic write leaves no temp files
+    assert not list(tmp_path.glob(".*tmp-*"))       # atomic write leaves no temp files
 
 
 def test_second_process_loads_machine_code_from_disk(tmp_path):

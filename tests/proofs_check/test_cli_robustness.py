@@ -1,0 +1,147 @@
+"""Hostile input at the command line: one line on stderr, the right exit code, nothing hangs.
+
+Each row of FUZZ is (arguments, expected exit code, a fragment of the one-line message). Every
+case must finish within a few seconds (the limits refuse instead of computing) and print at most
+one line on stderr, never a traceback.
+"""
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from proofs_check import Claim, Evidence
+from proofs_check.cli import main
+from proofs_check.registry import Catalogue
+
+D = ["derive", "--params", "a b", "--step", "mu", "--loss"]
+S = ["sweep", "--loss", "(a*b-1)**2/2", "--params", "a b", "--steps", "50"]
+
+FUZZ = [
+    # parser limits and malformed expressions
+    ([*D, "(a*b-1)**1e300"], 2, "is too large"),
+    ([*D, "a**(10**10)"], 2, "is too large"),
+    ([*D, "(a*b-1)**1000"], 2, "at most 64"),
+    ([*D, "9**9**9*a*b"], 2, "too large a number"),
+    ([*D, "exp()"], 2, "takes exactly one argument (got 0)"),
+    ([*D, "exp(a,b)"], 2, "takes exactly one argument (got 2)"),
+    ([*D, "log(a,b)"], 2, "takes exactly one argument (got 2)"),
+    ([*D, "a*1e400"], 2, "'1e400' is not a finite number"),
+    ([*D, "a/0+b"], 2, "is not finite"),
+    ([*D, "ａ*b"], 2, "non-ASCII character"),
+    ([*D, "+".join(["a*b"] * 2000)], 2, "too long"),
+    ([*D, "__import__('os')"], 2, "not allowed"),
+    ([*D, "a.b"], 2, "not allowed"),
+    ([*D, "(a*b"], 2, "does not parse"),
+    (["derive", "--params", "lambda b", "--loss", "(lambda*b-1)**2"], 2, "Python keyword"),
+    # solving beyond SymPy or beyond the time limit: refused, not a crash or a hang
+    (["derive", "--params", "a b c d e f", "--loss", "(a*b*c*d*e*f-1)**2", "--time-limit", "2"],
+     2, "not finished in 2 s"),
+    ([*D, "sin(a)*cos(b)+tanh(a*b)", "--time-limit", "10"], 2, "cannot derive"),
+    # sweeps: domains, sizes, paths
+    ([*S, "--axis", "mu=-1:1:5", "--axis", "a=0:1:3", "--fix", "b=1", "--store", "{tmp}/s"],
+     2, "outside the map's domain"),
+    ([*S, "--fix", "mu=-0.5", "--axis", "a=0:1:3", "--fix", "b=1", "--store", "{tmp}/s"],
+     2, "outside the map's domain"),
+    ([*S, "--axis", "a=-1:1:1000000000000", "--fix", "mu=0.5", "--fix", "b=1", "--store",
+      "{tmp}/s"], 2, "at most 10,000,000"),
+    ([*S, "--axis", "a=0:1:3", "--fix", "mu=0.5", "--fix", "mu=0.6", "--fix", "b=1",
+      "--store", "{tmp}/s"], 2, "given twice"),
+    ([*S, "--axis", "a=0:1:3", "--fix", "mu=0.5", "--fix", "b=1", "--store", ""], 2,
+     "empty path"),
+    ([*S, "--axis", "a=0:1:3", "--fix", "mu=0.5", "--fix", "b=1", "--store",
+      "/nonexistent/deep/s"], 2, "does not exist"),
+    # check / explain
+    (["check", "--seed", "-1"], 2, "seed"),
+    (["explain", "no.such.claim"], 2, "no.such.claim"),
+]
+
+
+@pytest.mark.parametrize(("argv", "code", "fragment"), FUZZ,
+                         ids=[" ".join(a)[:60] for a, _, _ in FUZZ])
+def test_hostile_input_gets_one_line_and_its_exit_code(argv, code, fragment, tmp_path, capsys):
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    start = time.perf_counter()
+    got = main(argv)
+    elapsed = time.perf_counter() - start
+    out, err = capsys.readouterr()
+    assert got == code, err
+    assert fragment in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out == ""
+    assert elapsed < 20
+    assert not (tmp_path / "s").exists()  # nothing half-written
+
+
+class Exits(Evidence):
+    def run(self, budget, seed):
+        raise SystemExit(0)
+
+
+class Bug(Evidence):
+    def run(self, budget, seed):
+        return None
+
+
+def _catalogue(*claims):
+    cat = Catalogue()
+    for c in claims:
+        cat.claims[c.id] = c
+        cat.models[c.id] = ""
+        cat.origin[c.id] = "test"
+    return cat
+
+
+def test_evidence_that_exits_does_not_end_the_run(capsys):
+    cat = _catalogue(Claim(id="u.exit", statement="...", evidence=[Exits()]),
+                     Claim(id="u.none", statement="...", evidence=[Bug()]))
+    assert main(["check", "--no-progress"], catalogue=cat) == 1
+    out = capsys.readouterr().out
+    assert "| u.exit | error |" in out and "| u.none | error |" in out
+
+
+def test_an_internal_error_is_exit_3_with_one_line_and_debug_shows_it(capsys, monkeypatch):
+    import proofs_check.cli as cli
+
+    def broken(args):
+        raise RuntimeError("something we did wrong")
+
+    monkeypatch.setattr(cli, "_cmd_derive", broken)
+    assert main(["derive", "--loss", "a", "--params", "a"]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("dynverify: internal error: RuntimeError: something we did wrong")
+    assert len(err.strip().splitlines()) == 1
+    with pytest.raises(RuntimeError):
+        main(["derive", "--loss", "a", "--params", "a", "--debug"])
+
+
+def test_ctrl_c_is_one_line_and_exit_130(capsys, monkeypatch):
+    import proofs_check.cli as cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_cmd_derive", interrupted)
+    assert main(["derive", "--loss", "a", "--params", "a"]) == 130
+    assert capsys.readouterr().err == "dynverify: interrupted\n"
+
+
+TOKENS = ["a", "b", "mu", "1", "0", "2.5", "1e400", "(", ")", "+", "-", "*", "/", "**", "^",
+          "exp", "log", "sqrt", ",", "x", "__import__", ".", "[", "]", "lambda", "'", "9**9",
+          "ａ", " "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=12))
+def test_parser_fuzz_never_tracebacks(tokens):
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        code = main(["derive", "--params", "a b", "--step", "mu", "--time-limit", "5",
+                     "--loss", "".join(tokens)])
+    text = err.getvalue()
+    assert code in (0, 2), text
+    assert "Traceback" not in text and len(text.strip().splitlines()) <= 1
