@@ -404,9 +404,15 @@ class SweepStore:
         meta = self.path / "sweep.json"
         if not meta.is_file():
             raise SweepError(f"store {self.path}: no sweep.json (not a dynverify sweep store)")
-        self.meta = json.loads(meta.read_text())
-        self.definition = SweepDefinition.from_json(self.meta["definition"])
-        self.legend = {int(k): v for k, v in self.meta["legend"].items()}
+        try:
+            self.meta = json.loads(meta.read_text())
+            self.definition = SweepDefinition.from_json(self.meta["definition"])
+            self.legend = {int(k): v for k, v in self.meta["legend"].items()}
+        except SweepError:
+            raise
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SweepError(f"store {self.path}: sweep.json is damaged ({type(exc).__name__}: "
+                             f"{exc})") from None
 
     def done(self) -> list[int]:
         """Indices of the chunks present."""

@@ -285,6 +285,9 @@ def _cmd_check(args) -> int:
 
     seed = _seed(args.seed)
     json_path = _output_file(args.json, "JSON file")
+    if args.report is not None and json_path is not None and \
+            Path(args.report).resolve() == json_path.resolve():
+        raise UsageError(f"--json and --report name the same path {args.report!r}")
     if args.report is not None:
         try:
             check_output_dir(args.report)
@@ -385,6 +388,31 @@ def _cmd_explain(args) -> int:
                for c in claims]
     _stdout(explain_all(results))
     return 0 if all(r.holds for r in results) else 1
+
+
+def _cmd_cache(args) -> int:
+    import shutil
+
+    from numerics.codegen import default_cache_dir
+
+    root = default_cache_dir()
+    files = [p for p in root.rglob("*") if p.is_file()] if root.is_dir() else []
+    kernels = [p for p in files if p.parent == root and p.name.startswith("dv_")]
+    if args.action == "info":
+        size = sum(p.stat().st_size for p in files)
+        _stdout(f"cache: {root}\nkernels: {len(kernels)} generated modules\n"
+                f"files: {len(files)}, {size / 2**20:.1f} MiB")
+        return 0
+    removed = 0
+    for entry in (list(root.glob("dv_*.py")) + [root / "__pycache__", root / "hypothesis"]
+                  if root.is_dir() else []):
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.exists():
+            entry.unlink()
+        removed += 1
+    _stdout(f"cleared {root} ({removed} entries)")
+    return 0
 
 
 def _lookup(store: dict, name: str, kind: str, catalogue) -> object:
@@ -561,6 +589,10 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--budget", choices=["quick", "full"], default="quick")
     p.add_argument("--seed", default="0", help="seed of every random draw (default 0)")
     p.set_defaults(func=_cmd_plot, extras=True)
+
+    p = sub.add_parser("cache", help="where the compiled-kernel cache is, or clear it")
+    p.add_argument("action", choices=["info", "clear"])
+    p.set_defaults(func=_cmd_cache)
 
     p = sub.add_parser("sweep", help="run a chunked, resumable sweep (in-process or on Dask)",
                        add_help=sweep)

@@ -83,7 +83,10 @@ def check_output_file(path: str | os.PathLike, what: str = "output file") -> Pat
     ValueError: output file '/nonexistent-dir/out.json': directory '/nonexistent-dir' does not exist
     """
     path = Path(path)
-    label = f"{what} {str(path)!r}"
+    label = f"{what} {str(path)[:80]!r}"
+    if len(path.name.encode()) > 200:  # leaves room for the temporary name's prefix and suffix
+        raise ValueError(f"{label}: file name too long ({len(path.name.encode())} bytes; at "
+                         "most 200)")
     if path.is_dir():
         raise ValueError(f"{label} is a directory")
     _writable_dir(path.parent if str(path.parent) else Path("."), label)
@@ -107,7 +110,11 @@ def check_output_dir(path: str | os.PathLike) -> Path:
     ValueError: report folder '...' exists and is not a dynverify report; refusing to replace it
     """
     path = Path(path)
-    label = f"report folder {str(path)!r}"
+    label = f"report folder {str(path)[:80]!r}"
+    if len(path.name.encode()) > 200:
+        raise ValueError(f"{label}: name too long ({len(path.name.encode())} bytes; at most 200)")
+    if path.resolve() == Path.cwd().resolve() or path.resolve() == path.resolve().parent:
+        raise ValueError(f"{label} is the working directory or the root; name a new folder")
     if path.exists():
         if not path.is_dir():
             raise ValueError(f"{label} exists and is not a folder")

@@ -52,8 +52,11 @@ FUZZ = [
      "empty path"),
     ([*S, "--axis", "a=0:1:3", "--fix", "mu=0.5", "--fix", "b=1", "--store",
       "/nonexistent/deep/s"], 2, "does not exist"),
-    # check / explain
+    # check / explain: output paths are checked before anything runs
     (["check", "--seed", "-1"], 2, "seed"),
+    (["check", "delta.gd_step", "--json", "x" * 300 + ".json"], 2, "file name too long"),
+    (["check", "delta.gd_step", "--report", "."], 2, "the working directory"),
+    (["check", "delta.gd_step", "--json", "{tmp}/r", "--report", "{tmp}/r"], 2, "same path"),
     (["explain", "no.such.claim"], 2, "no.such.claim"),
 ]
 
@@ -145,3 +148,28 @@ def test_parser_fuzz_never_tracebacks(tokens):
     text = err.getvalue()
     assert code in (0, 2), text
     assert "Traceback" not in text and len(text.strip().splitlines()) <= 1
+
+
+def test_cache_info_and_clear(tmp_path, monkeypatch, capsys):
+    import sympy as sp
+
+    from numerics import compile_map
+    from theory import SymbolicMap
+
+    monkeypatch.setenv("DYNVERIFY_CACHE", str(tmp_path / "c"))
+    x = sp.Symbol("x")
+    compile_map(SymbolicMap((x,), (x / 2,), name="cache-cli"))
+    assert main(["cache", "info"]) == 0
+    out = capsys.readouterr().out
+    assert f"cache: {tmp_path / 'c'}" in out and "kernels: 1 generated modules" in out
+    assert main(["cache", "clear"]) == 0
+    assert not list((tmp_path / "c").glob("dv_*.py"))
+
+
+def test_plot_sweep_on_a_damaged_store_is_a_one_line_error(tmp_path, capsys):
+    store = tmp_path / "s"
+    store.mkdir()
+    (store / "sweep.json").write_text('{"format": 1}')
+    assert main(["plot", "sweep", str(store), "-o", str(tmp_path / "p.png")]) == 2
+    err = capsys.readouterr().err
+    assert "sweep.json is damaged" in err and len(err.strip().splitlines()) == 1
