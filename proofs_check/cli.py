@@ -404,8 +404,9 @@ def _cmd_cache(args) -> int:
                 f"files: {len(files)}, {size / 2**20:.1f} MiB")
         return 0
     removed = 0
-    for entry in (list(root.glob("dv_*.py")) + [root / "__pycache__", root / "hypothesis"]
-                  if root.is_dir() else []):
+    entries = [*root.glob("dv_*.py"), root / "__pycache__", root / "hypothesis"] \
+        if root.is_dir() else []
+    for entry in entries:
         if entry.is_dir():
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.exists():
