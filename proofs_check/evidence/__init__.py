@@ -41,6 +41,12 @@ from proofs_check.evidence.numeric import (
     estimate,
     sweep,
 )
+from proofs_check.evidence.orbits import (
+    bifurcation_point,
+    certify_bifurcation,
+    certify_orbit,
+    periodic_orbit,
+)
 from proofs_check.evidence.property import PropertySearch, property, strategies_for
 from proofs_check.evidence.symbolic import Identity, identity
 
@@ -62,6 +68,9 @@ __all__ = [
     "Sweep",
     "arb_function",
     "argument",
+    "bifurcation_point",
+    "certify_bifurcation",
+    "certify_orbit",
     "certify_sign",
     "computed",
     "enclose_root",
@@ -70,6 +79,7 @@ __all__ = [
     "induction",
     "is_certified",
     "lazy",
+    "periodic_orbit",
     "positivity",
     "property",
     "scope_of",

@@ -18,6 +18,8 @@ Types
 :class:`UnivariateSign`       ``p(x) rel 0`` on an interval, by exact real-root isolation;
 :class:`BoxSign`              ``f rel 0`` on a box, by arb ball evaluation with bisection;
 :class:`CertifiedRoot`        a zero of ``f`` in a certified bracket (sign change + continuity);
+:class:`KrawczykEnclosure`    a unique zero of a system in a box (Krawczyk test in arb): a
+                              periodic orbit, a bifurcation point;
 :class:`Positivity`           a rational function whose numerator and denominator have
                               non-negative coefficients in non-negative variables;
 :class:`ExactArgument`        a conjunction of certificates (a multi-step proof);
@@ -63,6 +65,7 @@ __all__ = [
     "ExactIdentity",
     "IdentityModuloIdeal",
     "Induction",
+    "KrawczykEnclosure",
     "Positivity",
     "ProofStepError",
     "UnivariateSign",
@@ -187,6 +190,12 @@ class CertifiedRoot(Certificate):
 
 
 @dataclass(frozen=True, eq=False)
+class KrawczykEnclosure(Certificate):
+    """A unique zero of a system (a periodic orbit, a bifurcation point) in a box that passed the
+    Krawczyk test in arb ball arithmetic."""
+
+
+@dataclass(frozen=True, eq=False)
 class Positivity(Certificate):
     """A rational function with non-negative coefficients in non-negative variables."""
 
@@ -217,7 +226,8 @@ class Induction(Certificate):
 
 #: the closed list of certificate types (exact types: subclasses are not accepted)
 CERTIFICATE_TYPES = frozenset({ExactIdentity, IdentityModuloIdeal, UnivariateSign, BoxSign,
-                               CertifiedRoot, Positivity, ExactArgument, Induction})
+                               CertifiedRoot, KrawczykEnclosure, Positivity, ExactArgument,
+                               Induction})
 
 
 def issue(cert: Certificate) -> Certificate:
