@@ -173,6 +173,7 @@ class Claim:
     forall: Mapping[str, Any] = field(default_factory=dict)
     build: Any = None
     mutation_delta: float | None = None
+    expect: str = "holds"
 
     def __post_init__(self):
         if not self.id or any(ch.isspace() for ch in self.id):
@@ -190,6 +191,9 @@ class Claim:
             if not isinstance(e, Evidence):
                 raise ClaimError(f"claim {self.id}: evidence {i} is {type(e).__name__} "
                                  f"({e!r:.40}), not an Evidence object")
+        if self.expect not in ("holds", "refuted"):
+            raise ClaimError(f"claim {self.id}: expect={self.expect!r} is not 'holds' or "
+                             "'refuted'")
         for name, stated in self.forall.items():
             if not (isinstance(stated, str) or (isinstance(stated, tuple) and len(stated) == 2)):
                 raise ClaimError(f"claim {self.id}: forall[{name!r}] must be a description or a "
@@ -238,10 +242,14 @@ class CheckResult:
     message: str = ""
     timing: float = 0.0
     scope: str = ""
+    expect: str = "holds"
 
     @property
     def holds(self) -> bool:
-        """True for ``proved`` and ``verified``."""
+        """True for ``proved`` and ``verified`` (for a planted false claim, ``expect ==
+        "refuted"``: True when it is refuted)."""
+        if self.expect == "refuted":
+            return self.status == "refuted"
         return self.status in ("proved", "verified")
 
     def to_dict(self, timing: bool = False) -> dict:
@@ -260,6 +268,7 @@ class CheckResult:
             "id": self.claim_id,
             "status": self.status,
             "scope": self.scope,
+            "expect": self.expect,
             "statement": self.statement,
             "source": self.source,
             "model": self.model,
@@ -396,6 +405,7 @@ def check(claim: Claim, budget: str = "quick", seed: int = 0, *,
         message=message,
         timing=time.perf_counter() - start,
         scope=_verdict_scope(status, results),
+        expect=claim.expect,
     )
 
 

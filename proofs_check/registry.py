@@ -17,6 +17,7 @@ A user's file (``dynverify check my_claims.py``) follows the same rules; ``MODEL
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import importlib
@@ -250,6 +251,7 @@ def load_file(path: str | Path) -> Catalogue:
             raise RegistryError(f"claims file {str(path)!r} cannot be imported")
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
+        sys.path.insert(0, str(resolved.parent))  # a claims file may import modules beside it
         try:
             spec.loader.exec_module(module)
         except Exception as exc:
@@ -258,6 +260,9 @@ def load_file(path: str | Path) -> Catalogue:
         except SystemExit:
             del sys.modules[name]
             raise RegistryError(f"claims file {str(path)!r} called sys.exit()") from None
+        finally:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(str(resolved.parent))
     catalogue = Catalogue()
     try:
         catalogue.add_module(module, origin=str(path), strict=True)

@@ -351,7 +351,9 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
     counts: dict[str, int] = {}
     for r in results:
         sizes = [e.sample_size for e in r.evidence if e.sample_size is not None]
-        rows.append([r.claim_id, r.status, _short(r.scope), _short(r.value), _short(r.claimed),
+        status = r.status if getattr(r, "expect", "holds") == "holds" else \
+            f"{r.status} (expected refuted)"
+        rows.append([r.claim_id, status, _short(r.scope), _short(r.value), _short(r.claimed),
                      r.margin,
                      sum(sizes) if sizes else None, ", ".join(e.kind for e in r.evidence)])
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -173,3 +173,56 @@ def test_plot_sweep_on_a_damaged_store_is_a_one_line_error(tmp_path, capsys):
     assert main(["plot", "sweep", str(store), "-o", str(tmp_path / "p.png")]) == 2
     err = capsys.readouterr().err
     assert "sweep.json is damaged" in err and len(err.strip().splitlines()) == 1
+
+
+PLANTED_FILE = '''
+import sympy as sp
+from proofs_check import Claim, evidence as ev
+from helper_beside import RHS   # a module next to the claims file
+
+x = sp.Symbol("x")
+CLAIMS = [
+    Claim(id="f.true", statement="(x+1)^2", evidence=[ev.identity((x + 1)**2, RHS)]),
+    Claim(id="f.planted", statement="(x+1)^2 = x^2 + 1 (false on purpose)", expect="refuted",
+          evidence=[ev.identity((x + 1)**2, x**2 + 1)]),
+]
+'''
+
+
+def test_claims_files_import_siblings_and_planted_false_claims_pass(tmp_path, capsys):
+    (tmp_path / "helper_beside.py").write_text(
+        "import sympy as sp\nx = sp.Symbol('x')\nRHS = x**2 + 2*x + 1\n")
+    path = tmp_path / "mine.py"
+    path.write_text(PLANTED_FILE)
+    assert main(["check", str(path), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "| f.planted | refuted (expected refuted) |" in out
+    assert main(["check", f"{path}::f.planted", "--no-progress"]) == 0
+    # a planted claim that its evidence does not refute fails the run
+    path.write_text(PLANTED_FILE.replace("x**2 + 1)]", "x**2 + 2*x + 1)]"))
+    assert main(["check", str(path), "--no-progress"]) == 1
+    assert "planted false claim" in capsys.readouterr().err
+
+
+def test_table_and_plot_from_a_claims_file(tmp_path, capsys):
+    path = tmp_path / "withtable.py"
+    path.write_text(
+        "import sympy as sp\n"
+        "from proofs_check import Claim, Table, evidence as ev\n"
+        "from proofs_check.plots import new_figure\n"
+        "x = sp.Symbol('x')\n"
+        "CLAIMS = [Claim(id='t.one', statement='x = x', evidence=[ev.identity(x, x)])]\n"
+        "def squares(n='3'):\n"
+        "    return Table('squares', 'Squares.', ['k', 'k^2'],\n"
+        "                 [[k, k * k] for k in range(1, int(n) + 1)])\n"
+        "def line(budget='quick', seed=0):\n"
+        "    fig, ax = new_figure()\n"
+        "    ax.plot([0, 1], [0, 1])\n"
+        "    return fig\n"
+        "TABLES = {'squares': squares}\n"
+        "PLOTS = {'line': line}\n")
+    assert main(["table", "squares", str(path), "--n", "4", "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "4,16"
+    out = tmp_path / "line.png"
+    assert main(["plot", "line", str(path), "-o", str(out)]) == 0
+    assert out.read_bytes()[:4] == b"\x89PNG"
