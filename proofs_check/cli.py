@@ -339,7 +339,8 @@ def _cmd_check(args) -> int:
                                    message=catalogue.errors[module]))
     _stdout(render(verdict_table(results), "md"))
     if json_path is not None:
-        write_atomic(json_path, results_json(results, budget=args.budget, seed=seed))
+        write_atomic(json_path, results_json(results, budget=args.budget, seed=seed,
+                                             timing=args.profile))
     if args.report is not None:
         tables, figures = ({}, {}) if args.no_extras else _extras_for(catalogue, results,
                                                                       args.budget, seed)
@@ -349,6 +350,9 @@ def _cmd_check(args) -> int:
               ("proved", "verified", "refuted", "inconclusive", "error")}
     _warn(", ".join(f"{n} {s}" for s, n in counts.items() if n)
           + f" in {time.perf_counter() - start:.1f} s (budget {args.budget}, seed {seed})")
+    if args.profile:
+        slowest = sorted(results, key=lambda r: -r.timing)[:10]
+        _warn("slowest claims: " + ", ".join(f"{r.claim_id} {r.timing:.2f} s" for r in slowest))
     for r in results:
         if r.status == "refuted" and r.rerun and r.expect != "refuted":
             _warn(f"{r.claim_id} refuted; rerun: {r.rerun}")
@@ -579,6 +583,9 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
                    help="with --report: leave out the catalogue's tables and figures")
     p.add_argument("--allow-inconclusive", action="store_true",
                    help="exit 0 even if some claims are inconclusive")
+    p.add_argument("--profile", action="store_true",
+                   help="print the slowest claims on stderr and put each claim's wall time "
+                        "(timing_s) in --json (which is then not byte-reproducible)")
     p.add_argument("--mutants", action="store_true",
                    help="instead of the verdicts, report how many mutants of each claim (its "
                         "claimed values perturbed) its evidence refutes, and the kill rate")

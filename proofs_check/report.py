@@ -142,8 +142,10 @@ def results_data(results: Sequence[CheckResult], *, budget: str, seed: int,
             "results": [r.to_dict(timing=timing) for r in results]}
 
 
-def results_json(results: Sequence[CheckResult], *, budget: str, seed: int) -> str:
-    """The results as deterministic JSON text (sorted keys, no timings), ending with a newline.
+def results_json(results: Sequence[CheckResult], *, budget: str, seed: int,
+                 timing: bool = False) -> str:
+    """The results as deterministic JSON text (sorted keys; no timings unless ``timing``, which
+    adds each claim's ``timing_s`` and so is not reproducible), ending with a newline.
 
     Examples
     --------
@@ -155,7 +157,7 @@ def results_json(results: Sequence[CheckResult], *, budget: str, seed: int) -> s
     >>> data["summary"]["proved"], data["results"][0]["id"]
     (1, 'demo.sq')
     """
-    data = results_data(results, budget=budget, seed=seed)
+    data = results_data(results, budget=budget, seed=seed, timing=timing)
     return json.dumps(data, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False) + "\n"
 
 

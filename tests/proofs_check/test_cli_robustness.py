@@ -226,3 +226,18 @@ def test_table_and_plot_from_a_claims_file(tmp_path, capsys):
     out = tmp_path / "line.png"
     assert main(["plot", "line", str(path), "-o", str(out)]) == 0
     assert out.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_profile_reports_the_slowest_claims_and_timings_in_json(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "two.py"
+    path.write_text(
+        "import sympy as sp\nfrom proofs_check import Claim, evidence as ev\nx = sp.Symbol('x')\n"
+        "CLAIMS = [Claim(id='p.a', statement='.', evidence=[ev.identity(x, x)])]\n")
+    out = tmp_path / "r.json"
+    assert main(["check", str(path), "--no-progress", "--profile", "--json", str(out)]) == 0
+    assert "slowest claims: p.a " in capsys.readouterr().err
+    assert json.loads(out.read_text())["results"][0]["timing_s"] >= 0
+    assert main(["check", str(path), "--no-progress", "--json", str(out)]) == 0
+    assert "timing_s" not in json.loads(out.read_text())["results"][0]  # reproducible default
