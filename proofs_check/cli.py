@@ -459,6 +459,8 @@ def _cmd_table(args, extras: list[str]) -> int:
     catalogue, extras = _catalogue_with_file(args, extras)
     options = _options(extras, f"table {args.name}")
     fn = _lookup(catalogue.tables, args.name, "table", catalogue)
+    if args.digits is not None and "digits" in inspect.signature(fn).parameters:
+        options.setdefault("digits", str(args.digits))  # --digits reaches a table that rounds
     table = _call_with_options(fn, options, {}, f"table {args.name}")
     if not isinstance(table, Table):
         _warn(f"error: table {args.name}: the function returned {type(table).__name__}, "

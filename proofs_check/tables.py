@@ -5,10 +5,12 @@ this module only lays them out. Every renderer is deterministic: the same table 
 bytes.
 
 Conventions for cells: numbers (``int``, ``float``, NumPy or SymPy numbers) are formatted to
-``digits`` significant digits (Markdown and LaTeX default to 6; CSV and JSON keep full precision
-unless ``digits`` is given); ``None`` is an empty cell; anything else is text. In LaTeX, text is
-escaped except for ``$...$`` segments, which are kept as math, so a cell may read
-``"$\\sqrt{5} - 1$"``.
+``digits`` significant digits with one format per column (scientific for the whole column when a
+value needs an exponent; Markdown and LaTeX default to 6 digits; CSV and JSON keep full precision
+unless ``digits`` is given, and write numbers as numbers); ``None`` is an empty cell; a SymPy
+expression, or a string the strict parser reads as one (``"-2 + 2*sqrt(2)"``, ``"mu"``), is
+typeset with :func:`sympy.latex` in LaTeX (headers too); anything else is text, escaped except for
+``$...$`` segments, which are kept as math, so a cell may read ``"$\\sqrt{5} - 1$"``.
 """
 
 from __future__ import annotations
@@ -119,6 +121,72 @@ def _round(value: Any, digits: int | None) -> Any:
     return to_jsonable(value)
 
 
+def _expression(value: Any):
+    """A SymPy expression for a cell or header that is one: a SymPy object, or a string such as
+    ``"-2 + 2*sqrt(2)"``, ``"mu"`` or ``"s1^2"`` that the strict parser reads (every name a
+    symbol). Prose does not parse and stays text. None when it is not an expression."""
+    import sympy as sp
+
+    if isinstance(value, sp.Basic):
+        return value if not _is_number(value) or not value.is_Float else None
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        return None
+    import ast
+
+    from theory.parse import ExpressionError, parse_expression
+
+    try:
+        names = {n.id for n in ast.walk(ast.parse(value.strip().replace("^", "**"),
+                                                  mode="eval"))
+                 if isinstance(n, ast.Name)}
+    except SyntaxError:
+        return None
+    from theory.parse import CONSTANTS, FUNCTIONS
+
+    table = {n: sp.Symbol(n) for n in names if n not in FUNCTIONS and n not in CONSTANTS}
+    try:
+        return parse_expression(value, table)
+    except ExpressionError:
+        return None
+
+
+def _math_text(value: Any) -> str | None:
+    """``$latex$`` for an expression whose LaTeX differs from its plain text, else None."""
+    import sympy as sp
+
+    expr = _expression(value)
+    if expr is None:
+        return None
+    tex = sp.latex(expr)
+    if isinstance(value, str) and isinstance(expr, sp.Symbol) and not tex.startswith("\\"):
+        return None  # a plain label such as "pd_1" stays text; Greek names become math
+    return None if tex == str(value).strip() else f"${tex}$"
+
+
+def _column_formats(table: Table, digits: int | None) -> list[str | None]:
+    """One number format per numeric column: ``g`` unless some value needs an exponent (below
+    1e-3 or from 1e6 on), then ``e`` for the whole column; None for a text column."""
+    out = []
+    for j, numeric in enumerate(_numeric_columns(table)):
+        if not numeric or digits is None:
+            out.append(None)
+            continue
+        values = [abs(_as_float(row[j])) for row in table.rows if row[j] is not None]
+        floats = [v for v in values if isinstance(v, float) and math.isfinite(v) and v != 0]
+        sci = any(v < 1e-3 or v >= 1e6 for v in floats)
+        out.append("e" if sci else "g")
+    return out
+
+
+def _formatted(value: Any, digits: int | None, fmt: str | None) -> str:
+    x = _as_float(value)
+    if fmt is None or isinstance(x, int) or not math.isfinite(x):
+        return _number(value, digits)
+    if fmt == "e":
+        return f"{x:.{max(digits - 1, 0)}e}"
+    return f"{x:.{digits}g}"
+
+
 def _check_digits(digits: int | None) -> None:
     if digits is not None and (isinstance(digits, bool) or not isinstance(digits, int)
                                or not 1 <= digits <= 17):
@@ -147,10 +215,12 @@ def to_markdown(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
     """
     _check_digits(digits)
 
-    def cell(v):
+    formats = _column_formats(table, digits)
+
+    def cell(v, fmt=None):
         if v is None:
             return ""
-        text = _number(v, digits) if _is_number(v) else str(v)
+        text = _formatted(v, digits, fmt) if _is_number(v) else _plain_text(v)
         return " ".join(text.replace("|", "\\|").split())
 
     numeric = _numeric_columns(table)
@@ -159,7 +229,8 @@ def to_markdown(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
         lines += [table.caption, ""]
     lines.append("| " + " | ".join(cell(c) for c in table.columns) + " |")
     lines.append("| " + " | ".join("---:" if n else ":---" for n in numeric) + " |")
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.rows]
+    lines += ["| " + " | ".join(cell(v, f) for v, f in zip(row, formats, strict=True)) + " |"
+              for row in table.rows]
     if table.notes:
         lines.append("")
         lines += [f"- {note}" for note in table.notes]
@@ -182,8 +253,19 @@ def _tex_text(text: str) -> str:
                    for p in parts)
 
 
-def _tex_number(value: Any, digits: int | None) -> str:
-    text = _number(value, digits)
+def _plain_text(value: Any) -> str:
+    """Text of a non-number cell: lists joined, NumPy scalars as numbers, never a repr."""
+    import sympy as sp
+
+    if isinstance(value, list | tuple):
+        return ", ".join(_number(v, None) if _is_number(v) else _plain_text(v) for v in value)
+    if isinstance(value, sp.Basic):
+        return sp.sstr(value)
+    return str(value)
+
+
+def _tex_number(value: Any, digits: int | None, fmt: str | None = None) -> str:
+    text = _formatted(value, digits, fmt)
     if text in ("inf", "-inf"):
         return "$" + text.replace("inf", r"\infty") + "$"
     if text == "nan":
@@ -211,18 +293,23 @@ def to_latex(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
     \toprule
     name & value \\
     \midrule
-    mu\_1 & $2.5 \times 10^{-7}$ \\
+    $\mu_{1}$ & $2.50 \times 10^{-7}$ \\
     \bottomrule
     \end{tabular}
     \end{table}
     """
     _check_digits(digits)
     numeric = _numeric_columns(table)
+    formats = _column_formats(table, digits)
 
-    def cell(v):
+    def cell(v, fmt=None):
         if v is None:
             return ""
-        return _tex_number(v, digits) if _is_number(v) else _tex_text(v)
+        if _is_number(v):
+            return _tex_number(v, digits, fmt)
+        if isinstance(v, str) and "$" in v:
+            return _tex_text(v)
+        return _math_text(v) or _tex_text(_plain_text(v))
 
     label = re.sub(r"[^A-Za-z0-9:.-]", "-", table.name)
     lines = [r"\begin{table}[ht]", r"\centering"]
@@ -231,9 +318,10 @@ def to_latex(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
     lines += [rf"\label{{tab:{label}}}",
               r"\begin{tabular}{" + "".join("r" if n else "l" for n in numeric) + "}",
               r"\toprule",
-              " & ".join(_tex_text(c) for c in table.columns) + r" \\",
+              " & ".join(cell(c) for c in table.columns) + r" \\",
               r"\midrule"]
-    lines += [" & ".join(cell(v) for v in row) + r" \\" for row in table.rows]
+    lines += [" & ".join(cell(v, f) for v, f in zip(row, formats, strict=True)) + r" \\"
+              for row in table.rows]
     lines += [r"\bottomrule", r"\end{tabular}"]
     if table.notes:
         lines.append(r"\par\smallskip{\footnotesize " + r" \par ".join(_tex_text(n)
@@ -257,8 +345,8 @@ def to_csv(table: Table, digits: int | None = None) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow(["" if v is None else (_number(v, digits) if _is_number(v) else str(v))
-                         for v in row])
+        writer.writerow(["" if v is None else (_number(v, digits) if _is_number(v) else
+                                               _plain_text(v)) for v in row])
     return buffer.getvalue()
 
 

@@ -63,3 +63,26 @@ def test_verdict_table():
     assert table.rows[1] == ["v.refuted", "refuted", "counterexample", None, None, -0.5, 11,
                              "numeric"]
     assert table.notes == ["2 claim(s): 1 proved, 1 refuted", "budget quick; seed 0"]
+
+
+def test_exact_forms_and_greek_headers_are_typeset_and_columns_share_a_format():
+    import sympy as sp
+
+    t = Table("x", "", ["name", "mu", "s1^2", "value"],
+              [["a", "-2 + 2*sqrt(2)", sp.sqrt(5) - 1, 0.5], ["b", "mu**2", 2, 1e-9]])
+    tex = render(t, "tex", 4)
+    body = tex.split(r"\midrule")[1]
+    for bad in ("*", "sqrt(", "np.", r"\textasciicircum"):
+        assert bad not in tex
+    assert r"$\mu$ & $s_{1}^{2}$" in tex and r"$-2 + 2 \sqrt{2}$" in body
+    assert r"$5.000 \times 10^{-1}$" in body and r"$1.000 \times 10^{-9}$" in body
+    md = render(t, "md", 4)
+    assert "5.000e-01" in md and "1.000e-09" in md
+
+
+def test_lists_and_numpy_scalars_never_print_a_repr():
+    import numpy as np
+
+    t = Table("x", "", ["v"], [[(np.float64(1.0), np.float64(0.25))]])
+    for fmt in ("md", "tex", "csv"):
+        assert "np." not in render(t, fmt) and "1.0, 0.25" in render(t, fmt)
