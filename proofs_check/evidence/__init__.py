@@ -23,6 +23,12 @@ from proofs_check.evidence.argument import (
     lazy,
 )
 from proofs_check.evidence.certificates import ProofStepError, is_certified, scope_of
+from proofs_check.evidence.dynamics import (
+    LinearRate,
+    LyapunovEstimate,
+    linear_rate,
+    lyapunov_exponent,
+)
 from proofs_check.evidence.exact_sign import Positivity, SignFact, positivity, sign_fact
 from proofs_check.evidence.interval import (
     IntervalError,
@@ -58,6 +64,8 @@ __all__ = [
     "Induction",
     "IntervalError",
     "Lazy",
+    "LinearRate",
+    "LyapunovEstimate",
     "Positivity",
     "ProofStepError",
     "PropertySearch",
@@ -79,6 +87,8 @@ __all__ = [
     "induction",
     "is_certified",
     "lazy",
+    "linear_rate",
+    "lyapunov_exponent",
     "periodic_orbit",
     "positivity",
     "property",
