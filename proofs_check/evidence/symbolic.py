@@ -61,11 +61,18 @@ def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None
     """An exact point where ``diff`` is a certified non-zero number, or None."""
     rng = random.Random(seed)
     x = sp.Symbol("_x")
+    # a symbol that is an integer, or bounds a sum or a product, only takes integer values
+    # (a non-integer upper limit of a Sum would make a true identity look false)
+    integral = {s for s in symbols if s.is_integer}
+    for op in diff.atoms(sp.Sum, sp.Product):
+        for limit in op.limits:
+            integral |= set().union(*(sp.sympify(e).free_symbols for e in limit[1:]))
     for _ in range(60):
-        point = {s: sp.Rational(rng.randint(-40, 40), rng.randint(1, 12)) for s in symbols}
+        point = {s: sp.Integer(rng.randint(1, 12)) if s in integral else
+                 sp.Rational(rng.randint(-40, 40), rng.randint(1, 12)) for s in symbols}
         for s in symbols:  # respect sign assumptions of the symbols
             if s.is_positive and point[s] <= 0:
-                point[s] = abs(point[s]) + sp.Rational(1, 7)
+                point[s] = abs(point[s]) + (1 if s in integral else sp.Rational(1, 7))
             if s.is_nonnegative and point[s] < 0:
                 point[s] = -point[s]
         if assume is not None and not assume(point):
@@ -110,7 +117,8 @@ class Identity(Evidence):
     kind = "symbolic"
 
     def __init__(self, lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "",
-                 assume=None, point_filter=None, at: Mapping | None = None):
+                 assume=None, point_filter=None, at: Mapping | None = None,
+                 general: Sequence[str] = ()):
         self.lhs = _as_list(lhs)
         self.rhs = _as_list(rhs) if not (rhs == 0 and len(self.lhs) > 1) else [0] * len(self.lhs)
         if len(self.lhs) != len(self.rhs):
@@ -119,6 +127,12 @@ class Identity(Evidence):
         self.description = description or "exact identity"
         self.point_filter = point_filter
         self.at = {str(k): cert.Coverage.at_values(v) for k, v in (at or {}).items()}
+        self.general = tuple(str(g) for g in general)
+        if self.general and not any(not sym.is_commutative for e in (*self.lhs, *self.rhs)
+                                    for sym in sp.sympify(e).free_symbols):
+            raise ValueError(f"identity: general={self.general} needs non-commutative (matrix) "
+                             "symbols: only an identity in them holds for every size it does "
+                             "not name")
         for expr in (*self.lhs, *self.rhs, *self.modulo):
             if sp.sympify(expr).has(sp.Float):
                 raise ValueError(f"identity: {expr} contains a float; exact input is required")
@@ -160,6 +174,7 @@ class Identity(Evidence):
         method = f"{'; '.join(unique)}"
         symbols = set().union(*(sp.sympify(e).free_symbols for e in (*self.lhs, *self.rhs)))
         covers = {s.name: cert.Coverage("general") for s in symbols}
+        covers.update({g: cert.Coverage("general") for g in self.general})
         covers.update(self.at)
         statement = self._statement()
         if self.modulo:
@@ -188,14 +203,17 @@ def _short(expr, width: int = 80) -> str:
 
 
 def identity(lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "",
-             point_filter=None, at: Mapping | None = None) -> Identity:
+             point_filter=None, at: Mapping | None = None,
+             general: Sequence[str] = ()) -> Identity:
     """Evidence that ``lhs == rhs`` identically (see :class:`Identity`).
 
     ``modulo`` lists polynomials that vanish where the identity is claimed (a family of fixed
     points, an invariant curve); ``point_filter(point) -> bool`` restricts where refutation
     witnesses are sought (e.g. inside a domain where a denominator is non-zero); ``at`` says at
     which instances of a claim's quantified sizes the identity was built (``{"d": 2}``): its
-    certificate then covers only those (see :mod:`proofs_check.evidence.certificates`).
+    certificate then covers only those (see :mod:`proofs_check.evidence.certificates`);
+    ``general`` names sizes an identity in non-commutative (matrix) symbols covers although it
+    does not mention them (``("d", "d_h")``): refused for a commutative identity.
 
     Examples
     --------
@@ -209,6 +227,6 @@ def identity(lhs, rhs=0, *, modulo: Sequence[sp.Expr] = (), description: str = "
     'proved'
     """
     return Identity(lhs, rhs, modulo=modulo, description=description, point_filter=point_filter,
-                    at=at)
+                    at=at, general=general)
 
 

@@ -74,3 +74,22 @@ def test_identity_refutes_a_wrong_exponential_closed_form_at_every_seed():
     lam, t = sp.symbols("lambda t", positive=True)
     wrong = ev.identity(sp.exp(-lam * t) * (1 + lam), sp.exp(-2 * lam * t) * (1 + lam))
     assert all(wrong.run("quick", seed).status == "refuted" for seed in range(8))
+
+
+def test_a_true_sum_identity_with_symbolic_limits_is_not_refuted():
+    k, m = sp.symbols("k m", integer=True, positive=True)
+    a = sp.Symbol("a")
+    H = sp.Sum(a**k, (k, 1, m))
+    r = ev.identity(H + a ** (m + 1), sp.Sum(a**k, (k, 1, m + 1))).run("quick", 0)
+    assert r.status != "refuted"
+
+
+def test_general_sizes_only_for_non_commutative_identities():
+    A, B = sp.symbols("A B", commutative=False)
+    cert = ev.identity((A + B) ** 2, sp.expand((A + B) ** 2), general=("d",)).run("quick", 0)
+    r = check(Claim(id="x.nc", statement="for d x d matrices", forall={"d": "every d"},
+                    evidence=[ev.identity((A + B) * (A + B), A * A + A * B + B * A + B * B,
+                                          general=("d",))]))
+    assert cert.status == "proved" and (r.status, r.scope) == ("proved", "as stated")
+    with pytest.raises(ValueError, match="non-commutative"):
+        ev.identity(x * x, x**2, general=("d",))
