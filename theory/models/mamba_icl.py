@@ -55,7 +55,9 @@ __all__ = [
     "closed_form_prediction",
     "constants",
     "delta",
+    "dim",
     "discretise",
+    "error_map",
     "eta",
     "gamma",
     "gate_limits",
@@ -67,6 +69,7 @@ __all__ = [
     "kappa",
     "logistic_solution",
     "loss_coefficients",
+    "loss_in_invariants",
     "model",
     "n",
     "n_rho_closed_form",
@@ -76,6 +79,9 @@ __all__ = [
     "readout_recursion",
     "recurrence_prediction",
     "recurrence_states",
+    "reduced_loss_moments",
+    "reduced_parameters",
+    "reduced_population_loss",
     "s1",
     "s2",
     "sigma",
@@ -97,6 +103,8 @@ k2 = sp.Symbol("k2", positive=True)
 kB = sp.Symbol("k_B", positive=True)
 sigma = sp.Symbol("sigma", nonnegative=True)
 gamma = sp.Symbol("gamma", positive=True)
+#: the input dimension ``d`` as a symbol (formulas stated for every ``d``)
+dim = sp.Symbol("d", positive=True, integer=True)
 _t = sp.Symbol("t", nonnegative=True)
 
 
@@ -411,12 +419,67 @@ def loss_coefficients(d, S1=s1, S2=s2, sig=sigma):
     return sp.expand(A), K2, sp.expand((d + sig**2) * S2)
 
 
+def reduced_parameters(S: dict) -> dict:
+    """The combinations through which the prediction depends on the parameters ``S``.
+
+    ``M = Q^T P`` (``= Gamma``), ``u = Q^T v``, ``beta = Q^T b_B``, ``p = P^T b_C``,
+    ``t1 = b_C^T v``, ``t2 = b_C^T b_B``: with ``S_xy = sum g_i y_i x_i``, ``S_yy = sum g_i y_i^2``
+    and ``S_y = sum g_i y_i`` the closed form is
+    ``yhat = x_q^T (M S_xy + u S_yy + beta S_y) + p^T S_xy + t1 S_yy + t2 S_y``.
+
+    Examples
+    --------
+    >>> R = reduced_parameters(_param_matrices(1, 1))
+    >>> R["M"], R["t1"]
+    (Matrix([[P_00*Q_00]]), bC_0*v_0)
+    """
+    P, Q, v, bB, bC = S["P"], S["Q"], S["v"], S["b_B"], S["b_C"]
+    return {"M": Q.T * P, "u": Q.T * v, "beta": Q.T * bB, "p": P.T * bC,
+            "t1": (bC.T * v)[0, 0], "t2": (bC.T * bB)[0, 0]}
+
+
+def reduced_population_loss(R: dict, d, *, A=alpha, K2=k2, KB=kB, S1=s1, query_var=0) -> sp.Expr:
+    """The population loss formula in the reduced parameters ``R`` (see
+    :func:`reduced_parameters`): ``(1/2)[A |M|^2 - 2 S1 tr M + d + K2 (|u|^2 + t1^2)
+    + KB (|beta|^2 + t2^2) + A |p|^2 + query_var]``. The single source of the formula
+    (:func:`population_loss` applies it to ``reduced_parameters(S)``).
+
+    Examples
+    --------
+    >>> R = {"M": sp.Matrix([[1]]), "u": sp.Matrix([0]), "beta": sp.Matrix([0]),
+    ...      "p": sp.Matrix([0]), "t1": 0, "t2": 0}
+    >>> reduced_population_loss(R, 1)
+    alpha/2 - s1 + 1/2
+    """
+    def sq(m):
+        return sum(e**2 for e in m)
+
+    main = loss_in_invariants(sq(R["M"]), R["M"].trace(), d, A=A, S1=S1)
+    nuis = (K2 * (sq(R["u"]) + R["t1"] ** 2) + KB * (sq(R["beta"]) + R["t2"] ** 2)
+            + A * sq(R["p"]))
+    return sp.expand(main + (nuis + query_var) / 2)
+
+
+def loss_in_invariants(norm2, trace, d, *, A=alpha, S1=s1) -> sp.Expr:
+    """The nuisance-free loss through the invariants of ``Gamma``:
+    ``(A |Gamma|_F^2 - 2 S1 tr Gamma + d) / 2`` with ``norm2 = |Gamma|_F^2``, ``trace = tr Gamma``.
+
+    Examples
+    --------
+    >>> n2, t = sp.symbols("n2 t")
+    >>> loss_in_invariants(n2, t, 3)
+    alpha*n2/2 - s1*t + 3/2
+    """
+    return (A * norm2 - 2 * S1 * trace + d) / 2
+
+
 def population_loss(S: dict, d: int, *, A=alpha, K2=k2, KB=kB, S1=s1, query_var=0) -> sp.Expr:
     """The general population loss formula for parameter matrices ``S`` (see module docstring).
 
     ``A, K2, KB, S1`` default to the symbols ``alpha, k2, k_B, s1``; pass
     :func:`loss_coefficients` to express them through ``s1, s2, sigma``. ``query_var`` is the
-    variance of the query label noise (0 by default).
+    variance of the query label noise (0 by default). This is :func:`reduced_population_loss` at
+    ``reduced_parameters(S)``.
 
     Examples
     --------
@@ -424,16 +487,97 @@ def population_loss(S: dict, d: int, *, A=alpha, K2=k2, KB=kB, S1=s1, query_var=
     >>> population_loss(S, 1).subs({S["v"][0]: 0, S["b_B"][0]: 0, S["b_C"][0]: 0})
     P_00**2*Q_00**2*alpha/2 - P_00*Q_00*s1 + 1/2
     """
-    P, Q, v, bB, bC = S["P"], S["Q"], S["v"], S["b_B"], S["b_C"]
-    G = Q.T * P
+    return reduced_population_loss(reduced_parameters(S), d, A=A, K2=K2, KB=KB, S1=S1,
+                                   query_var=query_var)
 
-    def sq(m):
-        return sum(e**2 for e in m)
 
-    main = A * sq(G) - 2 * S1 * G.trace() + d
-    nuis = (K2 * (sq(Q.T * v) + (bC.T * v)[0, 0] ** 2)
-            + KB * (sq(Q.T * bB) + (bC.T * bB)[0, 0] ** 2) + A * sq(P.T * bC))
-    return sp.expand((main + nuis + query_var) / 2)
+def _chi2_moment(n, j: int) -> sp.Expr:
+    """``E r^j`` for ``r ~ chi^2(n)``: ``n (n + 2) ... (n + 2j - 2)``."""
+    return sp.Mul(*(n + 2 * m for m in range(j)))
+
+
+def reduced_loss_moments(k: int, N: int = 2, *, d=dim):
+    """Exact ``E (yhat - y_q)^2 / 2`` for every input dimension ``d >= k``, with the reduced
+    parameters (:func:`reduced_parameters`) supported on the first ``k`` coordinates.
+
+    Prompts: ``w, x_i, x_q ~ N(0, I_d)``, ``y_i = w.x_i + sigma z_i``, ``y_q = w.x_q + tau z_q``
+    (``tau``: query label noise). The ``d - k`` coordinates the parameters do not touch enter only
+    through ``w_R.x_iR`` and ``w_R.x_qR``; given ``w_R`` these are independent ``N(0, r)`` with
+    ``r = |w_R|^2 ~ chi^2(d - k)``, so they are written ``sqrt(r) eta`` with ``eta ~ N(0, 1)``
+    independent of ``r`` and of the first ``k`` coordinates. Isserlis' theorem on the explicit
+    Gaussians, then ``E r^j = n (n+2)...(n+2j-2)``, ``n = d - k``, gives the loss as a polynomial
+    in ``d``. Gate weights are free symbols ``g_1..g_N``.
+
+    Returns ``(loss, R)``: ``R`` holds ``M, u, beta, p, t1, t2`` (``k``-sized), ``g``, ``tau`` and
+    ``d``.
+
+    Examples
+    --------
+    >>> L, R = reduced_loss_moments(1, 1)
+    >>> A, K2, KB = loss_coefficients(R["d"], R["g"][0], R["g"][0]**2)
+    >>> F = reduced_population_loss(R, R["d"], A=A, K2=K2, KB=KB, S1=R["g"][0],
+    ...                             query_var=R["tau"]**2)
+    >>> sp.expand(L - F)
+    0
+    """
+    from sympy.polys.domains import QQ
+    from sympy.polys.rings import ring
+
+    _check_size("k", k), _check_size("N", N)
+    M = sp.Matrix(k, k, lambda j, m: sp.Symbol(f"M_{j}{m}", real=True))
+
+    def vec(name):
+        return sp.Matrix(k, 1, lambda j, _m: sp.Symbol(f"{name}_{j}", real=True))
+
+    u, be, p = vec("u"), vec("beta"), vec("p")
+    t1, t2 = sp.symbols("t1 t2", real=True)
+    g = sp.symbols(f"g_1:{N + 1}", positive=True)
+    tau = sp.Symbol("tau", nonnegative=True)
+    rt = sp.Symbol("sqrt_r", nonnegative=True)
+    w = [sp.Symbol(f"w_{j}") for j in range(k)]
+    xs = [[sp.Symbol(f"x_{i}{j}") for j in range(k)] for i in range(1, N + 1)]
+    xq = [sp.Symbol(f"xq_{j}") for j in range(k)]
+    zs = [sp.Symbol(f"z_{i}") for i in range(1, N + 1)]
+    etas = [sp.Symbol(f"eta_{i}") for i in range(1, N + 1)]
+    eta_q, z_q = sp.symbols("eta_q z_q")
+    gauss = [*w, *itertools.chain(*xs), *xq, *zs, *etas, eta_q, z_q]
+    params = [*M, *u, *be, *p, t1, t2, *g, sigma, tau, rt]
+    _, *gens = ring([*params, *gauss], QQ)
+    G = dict(zip([*params, *gauss], gens, strict=True))
+
+    def dot(a, b):
+        return sum((G[x] * y for x, y in zip(a, b, strict=True)), 0 * gens[0])
+
+    ys = [dot(w, [G[s] for s in x]) + G[rt] * G[e] + G[sigma] * G[z]
+          for x, e, z in zip(xs, etas, zs, strict=True)]
+    y_q = dot(w, [G[s] for s in xq]) + G[rt] * G[eta_q] + G[tau] * G[z_q]
+    gw = [G[s] for s in g]
+    Sxy = [sum((gi * y * G[x[j]] for gi, y, x in zip(gw, ys, xs, strict=True)), 0 * gens[0])
+           for j in range(k)]
+    Syy = sum((gi * y**2 for gi, y in zip(gw, ys, strict=True)), 0 * gens[0])
+    Sy = sum((gi * y for gi, y in zip(gw, ys, strict=True)), 0 * gens[0])
+    A_vec = [dot(list(M.row(j)), Sxy) + G[u[j]] * Syy + G[be[j]] * Sy for j in range(k)]
+    yhat = dot(xq, A_vec) + dot(list(p), Sxy) + G[t1] * Syy + G[t2] * Sy
+    square = (yhat - y_q) ** 2
+    n_par = len(params)
+    moments: dict[tuple, int] = defaultdict(int)
+    for monom, coeff in square.items():
+        m = 1
+        for e in monom[n_par:]:
+            m *= _double_factorial_moment(e)
+            if not m:
+                break
+        if m:
+            moments[monom[:n_par]] += m * coeff
+    loss = 0
+    for monom, coeff in moments.items():
+        j, odd = divmod(monom[-1], 2)  # the power of sqrt(r): even (eta has odd moments 0)
+        if odd:
+            raise AssertionError("odd power of sqrt(r) with a non-zero moment")
+        term = sp.Rational(coeff.numerator, coeff.denominator) * _chi2_moment(d - k, j)
+        loss += term * sp.Mul(*(s**e for s, e in zip(params[:-1], monom[:-1], strict=True)))
+    R = {"M": M, "u": u, "beta": be, "p": p, "t1": t1, "t2": t2, "g": g, "tau": tau, "d": d}
+    return sp.expand(loss / 2), R
 
 
 def optimal_loss(d, rho, m=None) -> sp.Expr:
@@ -462,6 +606,20 @@ def logistic_solution(gamma0, S1=s1, gstar=None, t=_t) -> sp.Expr:
     """
     gstar = S1 / alpha if gstar is None else gstar
     return gstar / (1 + (gstar / gamma0 - 1) * sp.exp(-2 * S1 * t))
+
+
+def error_map(P, Q, Pt, Qt, one=1):
+    """``(E, E^T)`` with ``E = alpha Q^T P - s1 I`` for explicit matrices or for non-commutative
+    symbols standing for matrices of any size (then ``Pt``, ``Qt`` are the transposes' symbols and
+    ``one`` the unit). The reduced GD map is ``P - eta Q E``, ``Q - eta P E^T``.
+
+    Examples
+    --------
+    >>> P, Pt, Q, Qt = sp.symbols("P P^T Q Q^T", commutative=False)
+    >>> error_map(P, Q, Pt, Qt)[1]
+    alpha*P^T*Q - s1
+    """
+    return alpha * Qt * P - s1 * one, alpha * Pt * Q - s1 * one
 
 
 # -- the model: its maps --------------------------------------------------------------------------
@@ -522,7 +680,7 @@ class MambaICL:
 
     def error(self) -> sp.Matrix:
         """``E = alpha Q^T P - s1 I``."""
-        return alpha * self.Q.T * self.P - s1 * sp.eye(self.d)
+        return error_map(self.P, self.Q, self.P.T, self.Q.T, sp.eye(self.d))[0]
 
     def matrix_update(self) -> tuple[sp.Matrix, sp.Matrix]:
         """``(P - eta Q E, Q - eta P E^T)``: the spec's matrix form of the reduced map."""

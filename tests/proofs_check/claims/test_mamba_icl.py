@@ -92,3 +92,130 @@ def test_readout_cosine_plot():
 def test_ratio_margin_detects_violation():
     assert cat.ratio_margin(3, 10, 0.7, "zoh", 0.0) > 0
     assert cat.ratio_margin(3, 1, 0.7, "euler", 1.0) >= 0
+
+
+# ---- scope: what each exact claim covers (statements for every d, d_h, N) -----------------------
+PREVIOUSLY_PROVED = [
+    "mamba.setup.discretisation", "mamba.setup.gates", "mamba.setup.c_unused",
+    "mamba.forward.closed_form", "mamba.forward.readout", "mamba.forward.online_gd",
+    "mamba.forward.surrogate_vs_lms", "mamba.forward.preconditioned_step", "mamba.loss.gate_sums",
+    "mamba.loss.s1_ln2", "mamba.loss.rho", "mamba.loss.population",
+    "mamba.loss.nuisance_invariant", "mamba.loss.gradients", "mamba.loss.reduced_map",
+    "mamba.loss.normalisation", "mamba.loss.scalar_split", "mamba.loss.balanced_slice",
+    "mamba.solution.minimiser", "mamba.solution.loss_value", "mamba.solution.tf_loss",
+    "mamba.solution.ratio_bound", "mamba.solution.ratio_constant", "mamba.solution.saddle",
+    "mamba.solution.zero_modes", "mamba.solution.low_rank_value", "mamba.rate.logistic",
+    "mamba.rate.balanced_multiplier", "mamba.rate.unbalanced_multipliers",
+    "mamba.rate.stability", "mamba.rate.threshold_v", "mamba.rate.threshold_bB",
+    "mamba.rate.threshold_bC", "mamba.rate.threshold_order"]
+
+
+@pytest.mark.parametrize("claim_id", PREVIOUSLY_PROVED)
+def test_general_claims_are_proved_as_stated(claim_id):
+    r = check(BY_ID[claim_id], "quick", 0)
+    assert r.status == "proved" and r.scope == "as stated", (r.status, r.scope, r.message)
+
+
+@pytest.mark.parametrize("claim_id, forall", [
+    ("mamba.loss.population", {"d", "N"}), ("mamba.solution.minimiser", {"d"}),
+    ("mamba.solution.ratio_bound", {"d", "N"}), ("mamba.setup.gates", {"N"}),
+    ("mamba.loss.gate_sums", {"N"}), ("mamba.solution.low_rank_value", {"d", "d_h"})])
+def test_general_statements_declare_their_quantifiers(claim_id, forall):
+    assert set(BY_ID[claim_id].forall) == forall
+
+
+@pytest.mark.parametrize("claim_id", ["mamba.setup.step", "mamba.loss.limits"])
+def test_limits_are_only_verified(claim_id):
+    # a limit N -> oo has no certificate in the proof vocabulary: float evidence at N = 10^j
+    # against proven remainder bounds
+    r = check(BY_ID[claim_id], "quick", 0)
+    assert r.status == "verified" and r.evidence[0].kind == "numeric" and "points" in r.scope
+
+
+def _true_k2(d, s1, s2, sig):
+    return ((d + sig**2) ** 2 + 2 * d) * (s1**2 + 2 * s2)
+
+
+def _true_kB(d, s1, s2, sig):
+    return (d + sig**2) * s2
+
+
+def test_population_loss_wrong_only_for_d_at_least_3_is_refuted():
+    # k2 + c (d-1)(d-2) agrees with the true k2 at d = 1, 2 (where the old check stopped)
+    def wrong(d, s1, s2, sig):
+        return _true_k2(d, s1, s2, sig) + sp.Rational(1, 3) * (d - 1) * (d - 2)
+
+    r = check(cat.population_claim(k2_rule=wrong, kB_rule=_true_kB), "quick", 0)
+    assert r.status == "refuted"
+    d = sp.Rational(r.counterexample["d"])
+    assert d.is_integer and d >= 3
+    ok = check(cat.population_claim(k2_rule=_true_k2, kB_rule=_true_kB), "quick", 0)
+    assert ok.status == "proved" and ok.scope == "as stated"
+
+
+@pytest.mark.parametrize("k2_rule, kB_rule", [
+    (lambda d, s1, s2, sig: d * (d + 2) * (s1**2 + 2 * s2), _true_kB),  # the spec's sigma = 0 k2
+    (_true_k2, lambda d, s1, s2, sig: d * s2),                          # the spec's kB
+    (lambda d, s1, s2, sig: _true_k2(d, s1, s2, sig) + (d - 1) * (d - 2) * (d - 3) * (d - 4) * s2,
+     _true_kB),                                                        # wrong only for d >= 5
+])
+def test_population_loss_mutations_are_refuted(k2_rule, kB_rule):
+    r = check(cat.population_claim(k2_rule=k2_rule, kB_rule=kB_rule), "quick", 0)
+    assert r.status == "refuted" and r.counterexample
+
+
+def test_reduced_moments_match_the_literal_prediction():
+    # the symbolic-d computation at k = d = 1 (no hidden coordinates) equals the literal
+    # population_loss_moments (d = d_h = 1, N = 2, noisy query) in the reduced parameters
+    L, R = cat._reduced_moments(1)
+    lit, S = mi.population_loss_moments(1, 1, 2, noise=True, query_noise=True)
+    red = mi.reduced_parameters(S)
+    sub = {R["M"][0]: red["M"][0], R["u"][0]: red["u"][0], R["beta"][0]: red["beta"][0],
+           R["p"][0]: red["p"][0], R["t1"]: red["t1"], R["t2"]: red["t2"], R["d"]: 1,
+           R["tau"]: mi.sigma, **dict(zip(R["g"], S["g"], strict=True))}
+    assert sp.expand(L.xreplace(sub) - lit) == 0
+
+
+def test_gamma_star_factory_proves_the_true_optimum_and_refutes_wrong_ones():
+    s1, s2, sig, d = mi.s1, mi.s2, mi.sigma, mi.dim
+    assert check(cat.gamma_star_claim(), "quick", 0).status == "proved"
+    spelled = s1 / (s1**2 + (d + 1 + sig**2) * s2)
+    r = check(cat.gamma_star_claim(spelled), "quick", 0)
+    assert r.status == "proved" and r.scope == "as stated"
+    assert check(cat.gamma_star_claim(s1 / (s1**2 + (4 + sig**2) * s2), d=3),
+                 "quick", 0).status == "proved"
+    for wrong, dd in [(s1 / (s1**2 + (3 + sig**2) * s2), 3), (s1 / (s1**2 + (d + sig**2) * s2),
+                                                              None), (s1 / (2 * mi.alpha), None)]:
+        r = check(cat.gamma_star_claim(wrong, d=dd), "quick", 0)
+        assert r.status == "refuted" and r.counterexample
+
+
+def test_general_steps_refute_planted_errors():
+    from proofs_check import Claim
+
+    def status(build):
+        c = Claim(id="demo.mutant", statement="mutant", evidence=[cat._identity(build, "mutant")])
+        return check(c, "quick", 0).status
+
+    # balanced multiplier 1 - eta s1 instead of 1 - 2 eta s1, in the every-size argument
+    assert status(lambda: cat._b_balanced_multiplier_general(1 - mi.eta * mi.s1)) == "refuted"
+    # balanced slice with the wrong exponent
+    g = mi.gamma
+    assert status(lambda: cat._b_balanced_slice_general(
+        g * (1 - mi.eta * (mi.alpha * g - mi.s1)))) == "refuted"
+
+
+def test_online_gd_euler_step_delta_is_refuted(monkeypatch):
+    # the spec's "step Delta" for Euler: GD with scale 1 on the surrogate is not the readout update
+    monkeypatch.setattr(cat, "_online_scale", lambda disc: sp.Integer(1))
+    assert check(BY_ID["mamba.forward.online_gd"], "quick", 0).status == "refuted"
+
+
+def test_lagrange_induction_step_can_fail():
+    steps = cat._ratio_steps()
+    assert [check(cat.Claim(id="demo.s", statement="s", evidence=[s]), "quick", 0).status
+            for s in steps] == ["proved"] * 4
+    N, rho = mi.n, sp.Symbol("rho", positive=True)
+    bad = cat.ev.positivity((N * rho - 2) / (1 + rho), substitute={rho: (1 + sp.Symbol(
+        "e", nonnegative=True)) / N}, strict=False)
+    assert bad.run("quick", 0).status == "refuted"
