@@ -337,7 +337,10 @@ def _cmd_check(args) -> int:
                                    statement="catalogue module could not be loaded", source="",
                                    model="", budget=args.budget, seed=seed, evidence=[],
                                    message=catalogue.errors[module]))
-    _stdout(render(verdict_table(results), "md"))
+    if sys.stdout.isatty():
+        _print_verdicts(results)
+    else:
+        _stdout(render(verdict_table(results), "md"))
     if json_path is not None:
         write_atomic(json_path, results_json(results, budget=args.budget, seed=seed,
                                              timing=args.profile))
@@ -361,6 +364,29 @@ def _cmd_check(args) -> int:
                   f"{r.status}: its evidence cannot tell")
     return 0 if all(r.holds or (args.allow_inconclusive and r.status == "inconclusive")
                     for r in results) else 1
+
+
+_COLOURS = {"proved": "bold green", "verified": "green", "refuted": "bold red",
+            "inconclusive": "yellow", "error": "bold magenta"}
+
+
+def _print_verdicts(results) -> None:
+    """The verdicts as a rich table on a terminal: status in colour, scope, a short statement
+    and the reason of a verdict that does not hold."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+
+    from proofs_check.tables import reason
+
+    table = RichTable(show_lines=False, header_style="bold")
+    for column in ("claim", "status", "scope", "statement", "reason"):
+        table.add_column(column, overflow="fold")
+    for r in results:
+        status = r.status + (" (expected)" if r.expect == "refuted" else "")
+        statement = " ".join(r.statement.split())
+        table.add_row(r.claim_id, f"[{_COLOURS.get(r.status, '')}]{status}[/]", r.scope,
+                      statement if len(statement) <= 70 else statement[:69] + "…", reason(r))
+    Console().print(table)
 
 
 def _check_mutants(args, claims, seed: int, json_path) -> int:

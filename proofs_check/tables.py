@@ -418,8 +418,20 @@ def _short(value: Any, width: int = 40) -> Any:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def reason(result) -> str:
+    """Why a verdict is what it is, in one line: the counterexample of a refutation, the message
+    of an error or an undecided check; empty for a claim that holds."""
+    if result.status in ("proved", "verified"):
+        return ""
+    if result.status == "refuted" and result.counterexample is not None:
+        point = ", ".join(f"{k}={v}" for k, v in result.to_dict()["counterexample"].items())
+        return f"counterexample {point}"
+    return " ".join(str(result.message).split())
+
+
 def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
-    """A table of verdicts: id, status, scope, value, claimed, margin, sample size, evidence kinds.
+    """A table of verdicts: id, status, scope, value, claimed, margin, sample size, evidence kinds
+    and the reason of a verdict that does not hold (counterexample or message).
 
     ``results`` are :class:`~proofs_check.CheckResult` objects. The scope is ``as stated`` for a
     proof, else what the evidence covered (``exact at d in {1, 2}``, ``400 points``). The sample
@@ -433,7 +445,7 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
     >>> x = sp.Symbol("x")
     >>> r = check(Claim(id="demo.sq", statement="...", evidence=[ev.identity(x**2, x*x)]))
     >>> verdict_table([r]).rows
-    [['demo.sq', 'proved', 'as stated', '0', '0', 0.0, None, 'symbolic']]
+    [['demo.sq', 'proved', 'as stated', '0', '0', 0.0, None, 'symbolic', '']]
     """
     rows = []
     counts: dict[str, int] = {}
@@ -443,7 +455,8 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
             f"{r.status} (expected refuted)"
         rows.append([r.claim_id, status, _short(r.scope), _short(r.value), _short(r.claimed),
                      r.margin,
-                     sum(sizes) if sizes else None, ", ".join(e.kind for e in r.evidence)])
+                     sum(sizes) if sizes else None, ", ".join(e.kind for e in r.evidence),
+                     _short(reason(r), 60)])
         counts[r.status] = counts.get(r.status, 0) + 1
     summary = ", ".join(f"{counts[s]} {s}" for s in
                         ("proved", "verified", "refuted", "inconclusive", "error") if s in counts)
@@ -453,5 +466,5 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
     if results:
         notes.append(f"budget {', '.join(budgets)}; seed {', '.join(map(str, seeds))}")
     return Table(name, "Verdicts on the claims checked.",
-                 ["claim", "status", "scope", "value", "claimed", "margin", "n", "evidence"], rows,
-                 notes)
+                 ["claim", "status", "scope", "value", "claimed", "margin", "n", "evidence",
+                  "reason"], rows, notes)

@@ -58,10 +58,10 @@ def test_verdict_table():
     ]
     table = verdict_table(results)
     assert table.columns == ["claim", "status", "scope", "value", "claimed", "margin", "n",
-                             "evidence"]
+                             "evidence", "reason"]
     assert table.rows[0][2] == "as stated"
     assert table.rows[1] == ["v.refuted", "refuted", "counterexample", None, None, -0.5, 11,
-                             "numeric"]
+                             "numeric", "counterexample mu=1.0"]
     assert table.notes == ["2 claim(s): 1 proved, 1 refuted", "budget quick; seed 0"]
 
 
