@@ -221,7 +221,8 @@ def _cmd_derive(args) -> int:
 
     with _time_limit(args.time_limit, "the symbolic derivation (fixed points, stability)"):
         try:
-            report = derive_report(args.loss, args.params, args.step, args.constants)
+            report = derive_report(args.loss, args.params, args.step, args.constants,
+                                   args.assume)
         except NotImplementedError as exc:  # beyond SymPy's solvers: say so, it is no crash
             raise UsageError(f"cannot derive for this loss: {exc}") from None
         text = render(report, args.format)
@@ -583,6 +584,9 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--params", required=True, help='trained variables, e.g. "a b"')
     p.add_argument("--step", default="mu", help="step-size symbol (default: mu)")
     p.add_argument("--constants", default=None, help="other symbols the loss uses")
+    p.add_argument("--assume", default=None, metavar='"0<lam<1, ..."',
+                   help="intervals for the constants: fixed points that are not real there are "
+                        "dropped and each point's stability becomes a threshold on the step")
     p.add_argument("--format", choices=["text", "latex", "json"], default="text")
     p.add_argument("--time-limit", type=float, default=60.0, metavar="S",
                    help="give up the symbolic solving after S seconds (default 60; 0: no limit)")

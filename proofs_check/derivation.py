@@ -10,6 +10,7 @@ import json
 
 import sympy as sp
 
+from theory.assumptions import parse_assumptions, real_under, step_threshold
 from theory.gd import edge_of_stability, gd_map
 
 __all__ = ["FORMATS", "derive_report", "render"]
@@ -32,7 +33,22 @@ def _stability_entry(F, where) -> dict:
     }
 
 
-def derive_report(loss: str, params: str, step: str = "mu", constants: str | None = None) -> dict:
+def _interval_text(s, iv) -> str:
+    lo = "" if iv.start == -sp.oo else f"{iv.start} {'<' if iv.left_open else '<='} "
+    hi = "" if iv.end == sp.oo else f" {'<' if iv.right_open else '<='} {iv.end}"
+    return f"{lo}{s}{hi}"
+
+
+def _threshold(F, where, assumptions) -> str:
+    try:
+        stab = F.linear_stability(where)
+    except NotImplementedError:
+        return "not available"
+    return step_threshold(stab.conditions, F.step, assumptions).text()
+
+
+def derive_report(loss: str, params: str, step: str = "mu", constants: str | None = None,
+                  assume: str | None = None) -> dict:
     """Derive the GD map of ``loss`` and everything ``dynverify derive`` prints.
 
     Examples
@@ -46,6 +62,8 @@ def derive_report(loss: str, params: str, step: str = "mu", constants: str | Non
     'mu*(a**2 + b**2) < 2'
     """
     F = gd_map(loss, params, step, constants)
+    consts = {p.name: p for p in F.params if p != F.step}
+    assumptions = parse_assumptions(assume, consts)
     fp = F.fixed_points()
     eos = {str(e.family.equations): e for e in edge_of_stability(F)}
     jac = F.jacobian().applyfunc(sp.factor)
@@ -62,9 +80,17 @@ def derive_report(loss: str, params: str, step: str = "mu", constants: str | Non
         "points": [],
         "families": [],
     }
+    if assumptions:
+        report["assumptions"] = [_interval_text(s, iv) for s, iv in assumptions.items()]
+        report["excluded_points"] = []
     for point in fp.points:
+        if assumptions and real_under(point, assumptions) is False:
+            report["excluded_points"].append({s.name: str(v) for s, v in point.items()})
+            continue
         entry = {"point": {s.name: str(v) for s, v in point.items()}}
         entry["stability"] = _stability_entry(F, point)
+        if assumptions:
+            entry["threshold"] = _threshold(F, point, assumptions)
         report["points"].append(entry)
     for fam in fp.families:
         entry = {
@@ -94,6 +120,8 @@ def render(report: dict, fmt: str = "text") -> str:
     lines = [f"loss      L({state}) = {report['loss']}",
              f"GD map    step {report['step']}"
              + (f", constants {', '.join(others)}" if others else "")]
+    if report.get("assumptions"):
+        lines.append(f"assuming  {', '.join(report['assumptions'])}")
     for s, u in zip(report["state"], report["map"], strict=True):
         lines.append(f"  {s}' = {u}")
     lines.append("Jacobian")
@@ -104,6 +132,11 @@ def render(report: dict, fmt: str = "text") -> str:
         st = p["stability"]
         lines.append(f"  point ({where}): eigenvalues {', '.join(st['eigenvalues'] or ['?'])}; "
                      f"stable iff {st['condition']}")
+        if "threshold" in p:
+            lines.append(f"    under the assumptions: {p['threshold']}")
+    for p in report.get("excluded_points", []):
+        where = ", ".join(f"{k} = {v}" for k, v in p.items())
+        lines.append(f"  ({where}: not real under the assumptions)")
     for f in report["families"]:
         par = ", ".join(f"{k} = {v}" for k, v in f["parametrisation"].items())
         st = f["stability"]

@@ -1,0 +1,49 @@
+"""Assumptions on constants: parsing, real fixed points, step thresholds against the Hessian."""
+
+import pytest
+import sympy as sp
+
+from proofs_check.cli import main
+from theory.assumptions import parse_assumptions, real_under, step_threshold
+from theory.gd import gd_map
+from theory.parse import ExpressionError
+
+lam = sp.Symbol("lam", real=True)
+
+
+def test_parse_assumptions_and_errors():
+    assert parse_assumptions("lam >= 2", {"lam": lam}) == {lam: sp.Interval(2, sp.oo)}
+    assert parse_assumptions("1 > lam, lam > -1", {"lam": lam}) == {lam: sp.Interval.open(-1, 1)}
+    for bad, match in (("0 < mu < 1", "declared constant"), ("2 < lam < 1", "no value"),
+                       ("lam", "expected")):
+        with pytest.raises(ExpressionError, match=match):
+            parse_assumptions(bad, {"lam": lam})
+
+
+def test_weight_decay_threshold_matches_the_hessian_at_the_minimum():
+    # L = (ab - 1)^2/2 + lam (a^2 + b^2)/2 has minima a = b = +-sqrt(1 - lam) for 0 < lam < 1;
+    # the Hessian there has eigenvalues 2 - 2 lam and 2 lam, so GD is stable iff
+    # eta < 2 / max(2 - 2 lam, 2 lam): 1/(1 - lam) up to lam = 1/2, 1/lam above
+    F = gd_map("(a*b-1)**2/2 + lam/2*(a**2+b**2)", "a b", "eta", "lam")
+    a, b = F.state
+    L = F.loss
+    s = sp.sqrt(1 - F.params[1])
+    H = sp.hessian(L, (a, b)).subs({a: s, b: s})
+    assert {sp.simplify(e) for e in H.eigenvals()} == {2 - 2 * F.params[1], 2 * F.params[1]}
+    assumptions = {F.params[1]: sp.Interval.open(0, 1)}
+    stab = F.linear_stability({a: s, b: s})
+    t = step_threshold(stab.conditions, F.step, assumptions)
+    assert t.text() == "eta < 1/(1 - lam) for 0 <= lam <= 1/2, eta < 1/lam for 1/2 <= lam <= 1"
+    assert real_under({a: sp.sqrt(-F.params[1] - 1)}, assumptions) is False
+    assert real_under({a: s}, assumptions) is True
+
+
+def test_derive_assume_prints_the_threshold(capsys):
+    code = main(["derive", "--loss", "(a*b-1)**2/2 + lam/2*(a**2+b**2)", "--params", "a b",
+                 "--step", "eta", "--constants", "lam", "--assume", "0<lam<1"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "assuming  0 < lam < 1" in out
+    assert "eta < 1/(1 - lam) for 0 <= lam <= 1/2" in out
+    assert "sqrt(-lam - 1): not real under the assumptions" in out
+    assert main(["derive", "--loss", "a**2", "--params", "a", "--assume", "0<lam<1"]) == 2

@@ -1,0 +1,227 @@
+"""Assumptions on constants (``0 < lam < 1``) and what they decide about fixed points.
+
+An assumption confines a constant to an interval. To let SymPy decide signs under it, each
+constrained symbol is written through a *positive* symbol ``t`` (``lam = (lo + hi t)/(1 + t)``
+for a bounded interval, ``lo + t`` or ``hi - t`` for a half-line): then ``sqrt(-lam - 1)`` is
+visibly imaginary and ``eta*(1 - lam) > 0`` visibly true. With them:
+
+* :func:`real_under` says whether a fixed point is real for every value allowed;
+* :func:`step_threshold` turns the stability conditions of a fixed point into bounds on the step
+  size (``eta < 1/lam``, ``eta < 1/(1 - lam)``), drops the conditions that always hold, and
+  splits the interval where different bounds are the binding one (``eta < 1/(1 - lam)`` for
+  ``lam <= 1/2``, ``eta < 1/lam`` above).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import sympy as sp
+
+from theory.parse import ExpressionError, parse_expression
+
+__all__ = ["Threshold", "parse_assumptions", "positive_parametrisation", "real_under",
+           "step_threshold"]
+
+
+def parse_assumptions(text: str | None, symbols: dict[str, sp.Symbol]) -> dict:
+    """``"0 < lam < 1, c >= 2"`` -> ``{lam: Interval.open(0, 1), c: Interval(2, oo)}``.
+
+    Bounds are numbers (exact rationals or expressions like ``sqrt(2)``); the names must be
+    declared constants. Errors are :class:`~theory.parse.ExpressionError` (one line).
+
+    Examples
+    --------
+    >>> lam = sp.Symbol("lam", real=True)
+    >>> parse_assumptions("0<lam<1", {"lam": lam})
+    {lam: Interval.open(0, 1)}
+    """
+    out: dict = {}
+    if not text or not text.strip():
+        return out
+    for part in re.split(r"[,;]", text):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = re.split(r"(<=|>=|<|>)", part)
+        if len(pieces) not in (3, 5):
+            raise ExpressionError(f"assumption {part!r}: expected 'lo < name < hi' or "
+                                  "'name > lo' (or <=, >=)")
+        terms, ops = pieces[0::2], pieces[1::2]
+        names = [t.strip() for t in terms if t.strip() in symbols]
+        if len(names) != 1:
+            raise ExpressionError(f"assumption {part!r}: name exactly one declared constant "
+                                  f"({', '.join(symbols) or 'none declared'})")
+        name = names[0]
+        interval = sp.Interval(-sp.oo, sp.oo)
+        for k, op in enumerate(ops):
+            left, right = terms[k].strip(), terms[k + 1].strip()
+            bound_text, name_left = (right, True) if left == name else (left, False)
+            try:
+                bound = parse_expression(bound_text, {}, f"bound in {part!r}")
+            except ExpressionError as exc:
+                raise ExpressionError(str(exc)) from None
+            if not bound.is_real:
+                raise ExpressionError(f"assumption {part!r}: bound {bound_text!r} is not real")
+            strict = op in ("<", ">")
+            # name < b (or b > name): an upper bound; otherwise a lower bound
+            upper = (op in ("<", "<=")) == name_left
+            piece = (sp.Interval(-sp.oo, bound, right_open=strict) if upper else
+                     sp.Interval(bound, sp.oo, left_open=strict))
+            interval = interval & piece
+        if interval.is_empty:
+            raise ExpressionError(f"assumption {part!r}: no value satisfies it")
+        out[symbols[name]] = out.get(symbols[name], sp.Interval(-sp.oo, sp.oo)) & interval
+    return out
+
+
+def positive_parametrisation(assumptions: dict) -> dict:
+    """``{symbol: expression in a new positive symbol}`` covering each assumed interval's
+    interior exactly (ends excluded: signs decided here hold on the open interval)."""
+    subs = {}
+    for s, interval in assumptions.items():
+        t = sp.Symbol(f"_{s.name}_t", positive=True)
+        lo, hi = interval.start, interval.end
+        if lo.is_finite and hi.is_finite:
+            subs[s] = (lo + hi * t) / (1 + t)
+        elif lo.is_finite:
+            subs[s] = lo + t
+        elif hi.is_finite:
+            subs[s] = hi - t
+    return subs
+
+
+def _decided(expr, subs):
+    """True/False when ``expr`` (a relational or a number-valued expression's sign) is decided
+    for every allowed value, else None."""
+    e = sp.simplify(sp.sympify(expr).xreplace(subs))
+    if e is sp.true or e is sp.false:
+        return bool(e)
+    return None
+
+
+def real_under(point: dict, assumptions: dict) -> bool | None:
+    """Whether every coordinate of a fixed point is real under the assumptions (None: unknown)."""
+    subs = positive_parametrisation(assumptions)
+    verdicts = [sp.simplify(sp.sympify(v).xreplace(subs)).is_real for v in point.values()]
+    if any(v is False for v in verdicts):
+        return False
+    return True if all(v is True for v in verdicts) else None
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """The step-size bounds of a fixed point under the assumptions.
+
+    ``bounds`` are upper bounds on the step (``step < b`` for each); ``pieces`` say which bound
+    binds where: ``[(bound, (lo, hi)), ...]`` over the assumed interval of one constant (empty
+    when there is one bound or more than one constant); ``never`` is True when some condition
+    fails for every allowed value (the point is never stable); ``undecided`` lists conditions the
+    method could not turn into a bound.
+    """
+
+    step: sp.Symbol
+    bounds: tuple
+    pieces: tuple = ()
+    never: bool = False
+    undecided: tuple = ()
+
+    def text(self) -> str:
+        """The threshold in words, e.g. ``eta < 1/(1 - lam) for 0 <= lam <= 1/2, ...``."""
+        if self.never:
+            return "never stable under the assumptions"
+        if not self.bounds:
+            return "stable for every step" if not self.undecided else \
+                "; ".join(map(str, self.undecided))
+        if self.pieces:
+            return ", ".join(f"{self.step} < {_show(b)} for {lo} <= {v} <= {hi}"
+                             for b, (v, lo, hi) in self.pieces)
+        main = _show(self.bounds[0]) if len(self.bounds) == 1 else \
+            f"min({', '.join(_show(b) for b in self.bounds)})"
+        extra = "" if not self.undecided else "; and " + "; ".join(map(str, self.undecided))
+        return f"{self.step} < {main}{extra}"
+
+
+def _show(expr) -> str:
+    """A bound as a reader writes it: ``1/(1 - lam)`` rather than ``-1/(lam - 1)``."""
+    n, d = sp.fraction(sp.together(expr))
+    if n.could_extract_minus_sign() or d.could_extract_minus_sign():
+        n, d = sp.expand(-n), sp.expand(-d)
+    if d == 1:
+        return str(n)
+    den = f"({d})" if isinstance(d, sp.Add | sp.Mul) else str(d)
+    num = f"({n})" if isinstance(n, sp.Add) else str(n)
+    return f"{num}/{den}"
+
+
+def step_threshold(conditions, step: sp.Symbol, assumptions: dict) -> Threshold:
+    """Turn stability conditions (relationals, linear in ``step``) into upper bounds on it.
+
+    Examples
+    --------
+    >>> eta = sp.Symbol("eta", positive=True)
+    >>> lam = sp.Symbol("lam", real=True)
+    >>> conds = [eta*lam > 0, eta*lam < 1, -eta*(lam - 1) < 1, eta*(1 - lam) > 0]
+    >>> step_threshold(conds, eta, {lam: sp.Interval.open(0, 1)}).text()
+    'eta < 1/(1 - lam) for 0 <= lam <= 1/2, eta < 1/lam for 1/2 <= lam <= 1'
+    """
+    subs = positive_parametrisation(assumptions)
+    bounds, undecided, never = [], [], False
+    for rel in conditions:
+        decided = _decided(rel, subs)
+        if decided is True:
+            continue
+        if decided is False:
+            never = True
+            continue
+        diff = sp.expand(rel.lhs - rel.rhs)
+        a, b = diff.coeff(step, 1), diff.coeff(step, 0)
+        if sp.expand(diff - a * step - b) != 0 or a == 0:
+            undecided.append(rel)
+            continue
+        a_sign = _decided(a > 0, subs)
+        if a_sign is None:
+            undecided.append(rel)
+            continue
+        upper_when_positive = isinstance(rel, sp.StrictLessThan | sp.LessThan)
+        if a_sign == upper_when_positive:  # a*step + b < 0 with a > 0: step < -b/a
+            bounds.append(sp.simplify(-b / a))
+        else:  # a lower bound on the step: only binding if it is positive somewhere
+            lower = sp.simplify(-b / a)
+            if _decided(lower <= 0, subs) is not True:
+                undecided.append(rel)
+    bounds = list(dict.fromkeys(bounds))
+    pieces = _pieces(bounds, assumptions) if len(bounds) > 1 else ()
+    return Threshold(step, tuple(bounds), pieces, never, tuple(undecided))
+
+
+def _pieces(bounds, assumptions) -> tuple:
+    """Where each bound is the smallest, over the assumed interval of the single constant."""
+    free = set().union(*(sp.sympify(b).free_symbols for b in bounds))
+    if len(free) != 1:
+        return ()
+    (v,) = free
+    interval = assumptions.get(v)
+    if interval is None or not (interval.start.is_finite and interval.end.is_finite):
+        return ()
+    cuts = {interval.start, interval.end}
+    for i, p in enumerate(bounds):
+        for q in bounds[i + 1:]:
+            num = sp.numer(sp.together(p - q))
+            try:
+                roots = sp.Poly(num, v).real_roots()
+            except (sp.PolynomialError, sp.GeneratorsNeeded):
+                return ()
+            cuts |= {r for r in roots if interval.contains(r) is sp.true}
+    cuts = sorted(cuts, key=lambda c: float(c))
+    pieces = []
+    for lo, hi in itertools.pairwise(cuts):
+        mid = (lo + hi) / 2
+        best = min(bounds, key=lambda b: float(sp.sympify(b).subs(v, mid)))
+        if pieces and pieces[-1][0] == best:
+            pieces[-1] = (best, (v, pieces[-1][1][1], hi))
+        else:
+            pieces.append((best, (v, lo, hi)))
+    return tuple(pieces) if len(pieces) > 1 else ()
