@@ -51,9 +51,12 @@ __all__ = ["PropertySearch", "property", "strategies_for"]
 #: default number of examples per budget
 EXAMPLES = {"quick": 200, "full": 2000}
 #: points of the low-discrepancy (scrambled Sobol) pass run before the Hypothesis search, per
-#: budget: a violating set of volume v is missed with probability about exp(-v n) or less
-#: (4096 points: a 0.1% set is missed with probability < 2%, in practice never for a ball)
+#: budget, at most: a violating set of volume v is missed with probability about exp(-v n) or
+#: less (4096 points: a 0.1% set is missed with probability < 2%, in practice never for a ball)
 SOBOL_POINTS = {"quick": 2**12, "full": 2**15}
+#: ... and at most this many per Hypothesis example, so that an evidence asking for few examples
+#: (an expensive margin) does not pay for thousands of Sobol points
+SOBOL_PER_EXAMPLE = 20
 
 
 def strategies_for(domain: Mapping[str, Any]) -> dict[str, SearchStrategy]:
@@ -158,7 +161,8 @@ class PropertySearch(Evidence):
         specs = list(self.domain.items())
         if any(isinstance(spec, SearchStrategy) for _, spec in specs):
             return None
-        n = SOBOL_POINTS.get(budget, SOBOL_POINTS["quick"])
+        n_examples = self.examples.get(budget, self.examples.get("quick", EXAMPLES["quick"]))
+        n = min(SOBOL_POINTS.get(budget, SOBOL_POINTS["quick"]), SOBOL_PER_EXAMPLE * n_examples)
         unit = qmc.Sobol(len(specs), scramble=True, seed=seed_).random(n)
         columns = {}
         for j, (name, spec) in enumerate(specs):
