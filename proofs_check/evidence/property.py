@@ -163,7 +163,10 @@ class PropertySearch(Evidence):
             return None
         n_examples = self.examples.get(budget, self.examples.get("quick", EXAMPLES["quick"]))
         n = min(SOBOL_POINTS.get(budget, SOBOL_POINTS["quick"]), SOBOL_PER_EXAMPLE * n_examples)
-        unit = qmc.Sobol(len(specs), scramble=True, seed=seed_).random(n)
+        # a power of two keeps the Sobol sequence balanced
+        unit = qmc.Sobol(len(specs), scramble=True, seed=seed_).random_base2(
+            max(int(n).bit_length() - 1, 0))
+        n = len(unit)
         columns = {}
         for j, (name, spec) in enumerate(specs):
             u = unit[:, j]
