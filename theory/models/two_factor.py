@@ -21,6 +21,11 @@ Model B (``W_Q, W_K`` in ``R^{m x d}``, ``yhat = (W_Q x_q).(W_K h)``)
     rotated coordinates *up to the sign symmetries* ``(u, v) -> (+-u, +-v)`` of ``F_mu``. No
     alignment of the initial weights is needed; ``y_q``, ``x_q`` and ``h`` must be non-zero.
 
+:func:`derive_model_a` and :func:`derive_model_b` work at explicit sizes (the map is derived at
+d = 2, m = 2); :func:`derive_model_a_general` and :func:`derive_model_b_general` give the same
+reductions for a symbolic dimension d and width m (sums to d and m, generic entries), which is
+what proves them for every size.
+
 Numeric helpers (:func:`gd_model_a`, :func:`gd_model_b`) are plain
 Python over any number type (``float`` or ``mpmath.mpf``), so the reduction can be checked in
 float64 and in high precision with the same code.
@@ -41,7 +46,9 @@ __all__ = [
     "Step",
     "TwoFactorModel",
     "derive_model_a",
+    "derive_model_a_general",
     "derive_model_b",
+    "derive_model_b_general",
     "gd_model_a",
     "gd_model_b",
     "model",
@@ -77,8 +84,10 @@ class Step:
         True
         """
         for left, right in zip(self.lhs, self.rhs, strict=True):
-            diff = sp.expand(sp.sympify(left) - sp.sympify(right))
-            if diff != 0 and sp.expand(sp.radsimp(sp.together(diff))) != 0:
+            raw = sp.sympify(left) - sp.sympify(right)
+            diff = sp.expand(raw)
+            if diff != 0 and sp.expand(sp.radsimp(sp.together(diff))) != 0 \
+                    and not (raw.has(sp.Sum) and sp.simplify(raw) == 0):
                 return False
         return True
 
@@ -151,7 +160,20 @@ def derive_model_a(d: int = 2) -> Derivation:
     steps.append(Step("(v, s) evolve alone: v' = v - eta r s, s' = s - eta r v |x_q|^2 |h|^2",
                       (new[vs], s_new),
                       (vs - eta * r * s_expr, s_expr - eta * r * vs * nx2 * nh2)))
-    # the (v, s) map, then the normalisation, for each sign of y_q
+    norm_steps, reduced = _model_a_normalisation(eta)
+    steps.extend(norm_steps)
+    reduced_map = SymbolicMap((a, b), _canonical(reduced), (mu,), (mu > 0,), "two-factor",
+                              loss=(a * b - 1) ** 2 / 2, step=mu)
+    return Derivation("model A", loss, full, tuple(steps), reduced_map)
+
+
+def _model_a_normalisation(eta) -> tuple[list[Step], tuple]:
+    """The dimension-free part of the Model-A reduction: the ``(v, s)`` map
+    ``v' = v - eta r s``, ``s' = s - eta r v kappa^2`` (``r = v s - y_q``) normalised to ``(a, b)``
+    for each sign of ``y_q``, and ``yhat/y_q = ab``, loss ``(y_q^2/2)(ab - 1)^2``. Only the
+    scalars ``v, s, kappa = |x_q||h|, |y_q|`` enter, so these steps hold in every dimension."""
+    vs = sp.Symbol("v", real=True)
+    steps: list[Step] = []
     s, k2 = sp.Symbol("s", real=True), sp.Symbol("kappa2", positive=True)
     kappa, Y = sp.Symbol("kappa", positive=True), sp.Symbol("Y", positive=True)
     reduced = None
@@ -176,9 +198,7 @@ def derive_model_a(d: int = 2) -> Derivation:
         steps.append(Step(f"ab = yhat/y_q, loss = (y_q^2/2)(ab-1)^2 (sgn y_q = {sigma:+d})",
                           (ab, (vs * s - sigma * Y) ** 2 / 2),
                           (vs * s / (sigma * Y), Y**2 * (ab - 1) ** 2 / 2)))
-    reduced_map = SymbolicMap((a, b), _canonical(reduced), (mu,), (mu > 0,), "two-factor",
-                              loss=(a * b - 1) ** 2 / 2, step=mu)
-    return Derivation("model A", loss, full, tuple(steps), reduced_map)
+    return steps, reduced
 
 
 def _canonical(pair):
@@ -258,6 +278,147 @@ def derive_model_b(d: int = 2, m: int = 2) -> Derivation:
                       (*[(1 - mu * e) * x for x in U], *[(1 + mu * e) * x for x in V])))
     steps.append(Step("e = (|U|^2 - |V|^2)/4 - 1", (e,), ((_dot(U, U) - _dot(V, V)) / 4 - 1,)))
     return Derivation("model B", loss, full, tuple(steps), vec_map)
+
+
+# --- the reductions in every dimension: sums over a symbolic d (and m) -----------------------
+
+_DIM = sp.Symbol("d", integer=True, positive=True)
+_WIDTH = sp.Symbol("m", integer=True, positive=True)
+
+
+def _entry_derivative(expr, entry, in_range) -> sp.Expr:
+    """``d expr / d entry`` for an indexed ``entry`` of a sum over a symbolic range: SymPy's
+    derivative (Kronecker deltas), the deltas summed out under the index ranges ``in_range``."""
+    out = sp.diff(expr, entry)
+    for _ in range(4):
+        nxt = sp.refine(out.doit(), in_range)
+        if nxt == out:
+            break
+        out = nxt
+    if out.has(sp.KroneckerDelta, sp.Piecewise):  # pragma: no cover - a SymPy change
+        raise AssertionError(f"the derivative by {entry} kept deltas: {out}")
+    return out
+
+
+def derive_model_a_general() -> tuple[Step, ...]:
+    """The Model-A reduction in every dimension ``d`` (a symbol): ``x_q, h`` and ``Gamma`` are
+    indexed objects and ``s = x_q^T Gamma h = sum_k x_k sum_l Gamma_kl h_l`` is a sum to ``d``.
+
+    Steps: (1) the derivative of the loss by a generic entry ``Gamma_ij`` (``1 <= i, j <= d``) is
+    ``r v (x_q)_i h_j``, so GD moves ``Gamma`` along ``x_q h^T``; (2) ``dL/dv = r s``; (3) the new
+    ``s`` is ``s - eta r v |x_q|^2 |h|^2``, so ``(v, s)`` evolve alone; then the dimension-free
+    normalisation of :func:`derive_model_a` (``kappa^2 = |x_q|^2 |h|^2``) for both signs of
+    ``y_q``. Every step is an identity in ``d``, decided for all ``d`` at once.
+
+    Examples
+    --------
+    >>> steps = derive_model_a_general()
+    >>> steps[0].statement
+    'dL/dGamma_ij = r v (x_q)_i h_j for every entry 1 <= i, j <= d'
+    >>> all(st.holds() for st in steps[:3])
+    True
+    """
+    d = _DIM
+    i, j, k, ll = sp.symbols("i j k l", integer=True, positive=True)
+    x, h, G = (sp.IndexedBase(n, real=True) for n in ("x_q", "h", "Gamma"))
+    yq = sp.Symbol("y_q", real=True)
+    eta = sp.Symbol("eta", positive=True)
+    vs = sp.Symbol("v", real=True)
+
+    def s_of(entry):
+        """``x_q^T M h`` for the matrix with entries ``entry(k, l)``."""
+        return sp.Sum(x[k] * sp.Sum(entry(k, ll) * h[ll], (ll, 1, d)), (k, 1, d))
+
+    s = s_of(lambda p, q: G[p, q])
+    r = vs * s - yq
+    loss = r**2 / 2
+    grad = _entry_derivative(loss, G[i, j], sp.Q.le(i, d) & sp.Q.le(j, d))
+    s_new = s_of(lambda p, q: G[p, q] - eta * grad.xreplace({i: p, j: q}))
+    norms = sp.Sum(x[k] ** 2, (k, 1, d)) * sp.Sum(h[ll] ** 2, (ll, 1, d))
+    steps = [
+        Step("dL/dGamma_ij = r v (x_q)_i h_j for every entry 1 <= i, j <= d",
+             (grad,), (r * vs * x[i] * h[j],)),
+        Step("dL/dv = r s, so v' = v - eta r s", (sp.diff(loss, vs),), (r * s,)),
+        Step("s' = x_q^T (Gamma - eta dL/dGamma) h = s - eta r v |x_q|^2 |h|^2",
+             (s_new,), (s - eta * r * vs * norms,)),
+    ]
+    steps.extend(_model_a_normalisation(eta)[0])
+    return tuple(steps)
+
+
+def derive_model_b_general() -> tuple[Step, ...]:
+    """The Model-B reduction for every ``d`` and width ``m`` (symbols): ``W_Q, W_K`` are indexed
+    ``m x d`` objects, ``q_p = sum_j (W_Q)_pj (x_q)_j``, ``k_p = sum_j (W_K)_pj h_j`` and
+    ``yhat = sum_i q_i k_i`` (``i`` to ``m``).
+
+    Steps: (1) the derivatives by generic entries ``(W_Q)_pc``, ``(W_K)_pc`` are ``r k_p (x_q)_c``
+    and ``r q_p h_c``; (2) row ``p`` of the update gives ``q_p' = q_p - eta r |x_q|^2 k_p``,
+    ``k_p' = k_p - eta r |h|^2 q_p``; (3) for either sign of ``y_q`` the normalised components
+    ``A_p, B_p`` follow ``A' = A - mu (A.B - 1) B``, ``B' = B - mu (A.B - 1) A``; (4) componentwise
+    ``U' = (1 - mu e) U``, ``V' = (1 + mu e) V``; (5) ``e = A.B - 1 = (|U|^2 - |V|^2)/4 - 1``;
+    (6) ``|U'|^2 = (1 - mu e)^2 |U|^2``, ``|V'|^2 = (1 + mu e)^2 |V|^2``.
+
+    Examples
+    --------
+    >>> steps = derive_model_b_general()
+    >>> len(steps), all(st.holds() for st in steps[2:])
+    (7, True)
+    """
+    d, m = _DIM, _WIDTH
+    p, c, i, ii, j, jj = sp.symbols("p c i ii j jj", integer=True, positive=True)
+    x, h, WQ, WK = (sp.IndexedBase(n, real=True) for n in ("x_q", "h", "W_Q", "W_K"))
+    A, B = sp.IndexedBase("A", real=True), sp.IndexedBase("B", real=True)
+    yq = sp.Symbol("y_q", real=True)
+    eta = sp.Symbol("eta", positive=True)
+    nx, nh, Y = sp.symbols("n_x n_h Y", positive=True)
+
+    def q(row, ix=jj):
+        return sp.Sum(WQ[row, ix] * x[ix], (ix, 1, d))
+
+    def k(row, ix=jj):
+        return sp.Sum(WK[row, ix] * h[ix], (ix, 1, d))
+
+    r = sp.Sum(q(i) * k(i), (i, 1, m)) - yq
+    loss = r**2 / 2
+    in_range = sp.Q.le(p, m) & sp.Q.le(c, d)
+    gQ = _entry_derivative(loss, WQ[p, c], in_range)
+    gK = _entry_derivative(loss, WK[p, c], in_range)
+    q_new = sp.Sum((WQ[p, j] - eta * gQ.xreplace({c: j})) * x[j], (j, 1, d))
+    k_new = sp.Sum((WK[p, j] - eta * gK.xreplace({c: j})) * h[j], (j, 1, d))
+    steps = [
+        Step("dL/d(W_Q)_pc = r k_p (x_q)_c, dL/d(W_K)_pc = r q_p h_c for every entry "
+             "1 <= p <= m, 1 <= c <= d", (gQ, gK), (r * k(p) * x[c], r * q(p) * h[c])),
+        Step("row p of W - eta dL/dW: q_p' = q_p - eta r |x_q|^2 k_p, "
+             "k_p' = k_p - eta r |h|^2 q_p", (q_new, k_new),
+             (q(p, j) - eta * r * k(p) * sp.Sum(x[j] ** 2, (j, 1, d)),
+              k(p, j) - eta * r * q(p) * sp.Sum(h[j] ** 2, (j, 1, d))))]
+    # the same summation index on both sides of an identity (SymPy does not rename bound
+    # indices); ``ii`` where the sum sits inside another sum over ``i``
+    e = sp.Sum(A[i] * B[i], (i, 1, m)) - 1
+    for sigma in (1, -1):
+        alpha, beta = sp.sqrt(nh / (nx * Y)), sigma * sp.sqrt(nx / (nh * Y))
+        qf, kf = (lambda t: A[t] / alpha), (lambda t: B[t] / beta)  # noqa: B023
+        rr = sp.Sum(qf(i) * kf(i), (i, 1, m)) - sigma * Y
+        step = mu / (Y * nx * nh)   # eta in terms of mu
+        got = (alpha * (qf(p) - step * rr * nx**2 * kf(p)),
+               beta * (kf(p) - step * rr * nh**2 * qf(p)))
+        steps.append(Step(f"normalised A_p, B_p follow the vector map (sgn y_q = {sigma:+d})", got,
+                          (A[p] - mu * e * B[p], B[p] - mu * e * A[p]),
+                          assumptions=f"y_q = {sigma:+d}*Y, |x_q| = n_x, |h| = n_h"))
+    e = e.xreplace({i: ii})
+    A1, B1 = A[p] - mu * e * B[p], B[p] - mu * e * A[p]
+    steps.append(Step("U_p' = (1 - mu e) U_p, V_p' = (1 + mu e) V_p, e = A.B - 1",
+                      (A1 + B1, A1 - B1),
+                      ((1 - mu * e) * (A[p] + B[p]), (1 + mu * e) * (A[p] - B[p]))))
+    U2 = sp.Sum((A[i] + B[i]) ** 2, (i, 1, m))
+    V2 = sp.Sum((A[i] - B[i]) ** 2, (i, 1, m))
+    steps.append(Step("e = A.B - 1 = (|U|^2 - |V|^2)/4 - 1",
+                      (sp.Sum(A[i] * B[i], (i, 1, m)) - 1,), ((U2 - V2) / 4 - 1,)))
+    steps.append(Step("|U'|^2 = (1 - mu e)^2 |U|^2, |V'|^2 = (1 + mu e)^2 |V|^2",
+                      (sp.Sum(((1 - mu * e) * (A[i] + B[i])) ** 2, (i, 1, m)),
+                       sp.Sum(((1 + mu * e) * (A[i] - B[i])) ** 2, (i, 1, m))),
+                      ((1 - mu * e) ** 2 * U2, (1 + mu * e) ** 2 * V2)))
+    return tuple(steps)
 
 
 @dataclass(frozen=True)

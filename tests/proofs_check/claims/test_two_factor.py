@@ -138,6 +138,9 @@ def test_ellipse_helpers_are_the_exact_ellipse():
         R = cat._np(cat._tf().R)(ab[:, 0], ab[:, 1], m)
         assert np.max(np.abs(R - [1.0, 0.25])) < 1e-13
     orbit = cat.ellipse_lyapunov_orbit(1.0, 20000, 0)
+    # sampling error: log|K| has standard deviation 0.71 under the uniform angle at mu = 1, so
+    # the mean of 20000 samples has standard error ~5e-3 (seeds 0-7: errors <= 7.7e-3); 0.03 is
+    # ~6 standard errors
     assert abs(orbit - float(cat.ellipse_lyapunov_closed(1.0))) < 0.03
 
 
@@ -155,3 +158,137 @@ def test_period3_count():
     assert cat._period3_orbits(m3 + 1e-4) == 4
     # the slice polynomial is the derived g
     assert [float(t) for t in cat._slice_coefficients()(1.5)] == [0.0, 2.5, 0.0, -1.5]
+
+
+# --- what the exact claims quantify over, and planted claims that must not pass ---------------
+
+def _claim(cid):
+    return next(c for c in cat.CLAIMS if c.id == cid)
+
+
+def test_general_statements_declare_what_they_quantify_over():
+    want = {"tf.reduction.model_a": {"d"}, "tf.reduction.model_b": {"d", "m"},
+            "tf.transverse.cycle_product": {"n"}, "tf.basic.eos": {"mu"},
+            "tf.slice.bounded_set": {"mu"}, "tf.catapult.none_above_1": {"mu"},
+            "tf.transverse.two_cycles": {"mu"}, "tf.ellipse.cofactor_bound": {"mu"}}
+    for cid, names in want.items():
+        assert set(_claim(cid).forall) == names, cid
+    for cid in want:
+        r = check(_claim(cid), "quick", 0)
+        assert (r.status, r.scope) == ("proved", "as stated"), (cid, r.status, r.message)
+
+
+def test_model_a_at_d2_only_is_verified_not_proved():
+    """The d = 2 derivation (explicit entries) cannot prove a statement for every d."""
+    from proofs_check import Claim
+    from proofs_check import evidence as ev
+
+    steps = cat._tf().derivation_a.steps
+    inst = ev.argument([ev.identity(st.lhs, st.rhs, description=st.statement) for st in steps],
+                       "Model-A reduction at d = 2", at={"d": 2})
+    claim = Claim(id="x.model_a_d2", statement="every d", forall={"d": "every d >= 1"},
+                  evidence=[inst])
+    r = check(claim, "quick", 0)
+    assert (r.status, r.scope) == ("verified", "exact at d in {2}")
+
+
+def test_general_dimension_steps_are_exact_and_a_wrong_one_is_refuted():
+    from proofs_check.evidence.symbolic import Identity
+    from theory.models import two_factor as tfm
+
+    steps_a, steps_b = tfm.derive_model_a_general(), tfm.derive_model_b_general()
+    assert all(st.holds() for st in (*steps_a, *steps_b))
+    d = next(s for s in steps_a[2].lhs[0].free_symbols if s.name == "d")
+    assert d.is_integer and d.is_positive
+    grad = steps_a[0]                      # dL/dGamma_ij = r v x_i h_j
+    assert Identity(grad.lhs, (2 * grad.rhs[0],)).run("quick", 0).status == "refuted"
+    upd = steps_a[2]                       # s' = s - eta r v |x|^2 |h|^2
+    eta = next(s for s in upd.lhs[0].free_symbols if s.name == "eta")
+    assert Identity(upd.lhs, (upd.rhs[0] + eta,)).run("quick", 0).status == "refuted"
+
+
+def test_d2_derivation_is_the_general_one_at_d_2():
+    """The general s-update at d = 2 (sums expanded, indexed entries renamed) is the explicit
+    d = 2 derivation's s', and the general identity holds there entry by entry."""
+    import sympy as sp
+
+    from theory.models import two_factor as tfm
+
+    upd = tfm.derive_model_a_general()[2]
+    d = next(s for s in upd.lhs[0].free_symbols if s.name == "d")
+    lhs2 = upd.lhs[0].xreplace({d: 2}).doit()
+    assert sp.expand(lhs2 - upd.rhs[0].xreplace({d: 2}).doit()) == 0
+    names = {"x_q": "xq{}", "h": "h{}", "Gamma": "G{}{}"}
+    explicit = lhs2.replace(lambda e: isinstance(e, sp.Indexed),
+                            lambda e: sp.Symbol(names[str(e.base)].format(*e.indices),
+                                                real=True))
+    s_new_d2 = cat._tf().derivation_a.steps[1].lhs[1]      # explicit s' at d = 2
+    assert explicit.free_symbols == s_new_d2.free_symbols
+    assert sp.expand(explicit - s_new_d2) == 0
+
+
+def test_wider_ranges_are_refuted_or_not_proved():
+    """Planted: the same proofs stretched beyond what holds."""
+    import sympy as sp
+
+    from proofs_check import Claim
+    from proofs_check import evidence as ev
+
+    mu = cat.mu
+    # |3 - 2mu| < 1 fails above mu = 2: a sign fact on (0, 3) is refuted with a witness
+    bad = ev.sign_fact(1 + (3 - 2 * mu), mu, 0, 3)
+    r = bad.run("quick", 0)
+    assert r.status == "refuted" and sp.Rational(r.counterexample["mu"]) > 2
+    # the stable segment needs mu < 1
+    assert ev.sign_fact(1 - mu**2, mu, 0, 2).run("quick", 0).status == "refuted"
+    # no catapult above 1 does not extend below 1
+    assert ev.sign_fact(2 * mu - 2, mu, sp.Rational(1, 2), sp.oo).run("quick", 0).status \
+        == "refuted"
+    # a proof whose sign facts cover (1, sqrt5 - 1) does not prove a statement on (1, 3)
+    two = _claim("tf.transverse.two_cycles")
+    wide = Claim(id="x.wide", statement="...", evidence=two.evidence, forall={"mu": ("1", "3")})
+    r = check(wide, "quick", 0)
+    assert r.status == "verified" and r.scope != "as stated"
+
+
+def test_invariant_density_wrong_density_is_refuted():
+    import sympy as sp
+
+    uniform = sp.pi / (2 * cat.SQRT2)      # pi * 1/(2 sqrt2): the uniform density
+    r = cat.EXACT["tf.slice.invariant_density"].evidence({"pi_rho": uniform}).run("quick", 0)
+    assert r.status == "refuted"
+
+
+def test_cycle_product_needs_the_induction():
+    """Checked at periods 1 and 2 only, the cycle product is verified, not proved."""
+    import sympy as sp
+
+    from proofs_check import Claim
+    from proofs_check import evidence as ev
+
+    a, mu = cat.a, cat.mu
+    g = cat._g()
+    f = cat.EXACT["tf.transverse.cycle_product"].claimed()["factor"]
+    m = cat._diagonal_multiplier()
+    a1 = g
+    inst = ev.argument([ev.identity(f, m * g / a),
+                        ev.identity(f * f.xreplace({a: a1}),
+                                    m * m.xreplace({a: a1}) * g.xreplace({a: a1}) / a)],
+                       "periods 1 and 2", at={"n": (1, 2)})
+    claim = Claim(id="x.cycle", statement="every n", forall={"n": "every n >= 1"},
+                  evidence=[inst])
+    r = check(claim, "quick", 0)
+    assert (r.status, r.scope) == ("verified", "exact at n in {1, 2}")
+    assert sp.expand(f - (1 - mu**2 * (a**2 - 1) ** 2)) == 0
+
+
+def test_fixed_set_identity_tells_a_wrong_map_apart():
+    """|F(p) - p|^2 = mu^2 (ab-1)^2 (a^2+b^2) fails for a map with an extra fixed point."""
+    import sympy as sp
+
+    from proofs_check.evidence.symbolic import Identity
+
+    a, b, mu = cat.a, cat.b, cat.mu
+    res = sp.Matrix([-mu * b * (a * b - 1) * (a - 2), -mu * a * (a * b - 1)])
+    r = Identity(res.dot(res), mu**2 * (a * b - 1) ** 2 * (a**2 + b**2)).run("quick", 0)
+    assert r.status == "refuted"
