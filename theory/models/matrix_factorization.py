@@ -23,7 +23,18 @@ What is derived
 * the scalar GD map, its sharpness ``2 lam`` at the minimum, and its exact 2-cycle with multiplier
   ``7 - 4c - 2c^2`` (``c = eta lam``), stable for ``1 < c < sqrt(5) - 1`` (:func:`two_cycle`);
 * the depth-``N`` aligned model: the component ODE ``x' = N x^{2-2/N} (lam - x)``, the exact
-  decomposition of its half-learning time and the GD threshold ``eta < 2/(N lam^{2-2/N})``.
+  decomposition of its half-learning time and the GD threshold ``eta < 2/(N lam^{2-2/N})``, at
+  explicit depths (:func:`deep_aligned`) and for a symbolic depth ``N`` (:func:`deep_general`).
+
+Every size at once
+------------------
+Statements about matrices of unspecified sizes are derived in the free algebra: non-commutative
+symbols stand for matrices of any compatible sizes (:func:`nc_symbols`), ``1`` for the identity,
+transposes are separate symbols (:func:`nc_transpose`), and a time derivative is a derivation
+given on the generators (:func:`nc_derivative`, the Leibniz rule keeps the order of factors). A
+polynomial identity that holds in the free algebra holds for matrices of every size.
+(:func:`riccati_free`, :func:`closed_form_free`, :func:`inverse_form_free`; :func:`flow_entry` is
+the entrywise computation of the gradient, the same for every ``n`` and ``r``.)
 """
 
 from __future__ import annotations
@@ -37,24 +48,36 @@ from theory.gd import gd_map, gradient_flow, hessian
 from theory.maps import SymbolicMap
 
 __all__ = [
+    "ClosedFormFree",
     "DeepAligned",
+    "DeepGeneral",
     "Factorization",
+    "FlowEntry",
+    "InverseFormFree",
     "TwoCycle",
     "aligned_half_time",
     "aligned_logistic",
     "aligned_time_at_fraction",
     "closed_form",
+    "closed_form_free",
     "closed_form_residual",
     "deep_aligned",
+    "deep_general",
+    "flow_entry",
     "forms_agree_residual",
     "gram_ratios",
     "inverse_form",
+    "inverse_form_free",
     "inverse_form_residual",
     "model",
+    "nc_derivative",
+    "nc_symbols",
+    "nc_transpose",
     "plateau_length",
     "plateau_loss",
     "predicted_gd_step",
     "predicted_time",
+    "riccati_free",
     "riccati_residual",
     "riccati_rhs",
     "scalar_gd",
@@ -597,3 +620,313 @@ def deep_aligned(N: int) -> DeepAligned:
     eigs = sp.roots(sp.Poly(sp.factor(J.charpoly(ev).as_expr()), ev))
     eigs = {sp.expand(k.subs(m, lam ** sp.Rational(1, N))): v for k, v in eigs.items()}
     return DeepAligned(N, w, lam, gd, balanced, x_rhs, claimed, threshold, eigs)
+
+
+# ---------------------------------------------------------------------------------------------
+# every size at once: the free algebra (non-commutative symbols stand for matrices)
+# ---------------------------------------------------------------------------------------------
+def nc_symbols(names: str) -> tuple[sp.Symbol, ...]:
+    """Non-commutative symbols: matrices of unspecified (compatible) sizes.
+
+    Examples
+    --------
+    >>> A, B = nc_symbols("A B")
+    >>> A * B - B * A == 0
+    False
+    """
+    return tuple(sp.symbols(names, commutative=False, seq=True))
+
+
+def nc_transpose(expr, pairs: dict) -> sp.Expr:
+    """Transpose of a free-algebra expression: every product reversed, every non-commutative
+    symbol replaced by its transpose (``pairs`` maps symbols to their transposes, read both ways;
+    a symbol not listed is symmetric), commutative factors unchanged.
+
+    Examples
+    --------
+    >>> U, Ut, Y = nc_symbols("U U^T Y")
+    >>> nc_transpose(3 * (Y - U * Ut) * U, {U: Ut})
+    -3*U^T*U*U^T + 3*U^T*Y
+    """
+    table = {**pairs, **{v: k for k, v in pairs.items()}}
+
+    def tr(e):
+        if e.is_Add:
+            return sp.Add(*[tr(a) for a in e.args])
+        if e.is_Mul:
+            com, nc = e.args_cnc()
+            return sp.Mul(*com) * sp.Mul(*[tr(f) for f in reversed(nc)])
+        if e.is_Pow and not e.base.is_commutative:
+            if not (e.exp.is_Integer and e.exp > 0):
+                raise ValueError(f"nc_transpose: power {e} is not a positive integer power")
+            return tr(e.base) ** e.exp
+        if e.is_commutative:
+            return e
+        if e.is_Symbol:
+            return table.get(e, e)
+        raise ValueError(f"nc_transpose: cannot transpose {e!r}")
+
+    return tr(sp.expand(sp.sympify(expr)))
+
+
+def nc_derivative(expr, rules: dict) -> sp.Expr:
+    """A derivation of the free algebra given on the generators: ``rules[X]`` is ``X'`` (a
+    generator not listed, and every commutative factor, is constant). Leibniz rule with the order
+    of the factors kept: ``(A B)' = A' B + A B'``.
+
+    Examples
+    --------
+    >>> E, Y, B = nc_symbols("E Y B")
+    >>> nc_derivative(E * B * E, {E: Y * E})
+    E*B*Y*E + Y*E*B*E
+    """
+    def words(e):
+        """``e`` as a list of factors (powers written out)."""
+        out = []
+        for f in e:
+            if f.is_Pow and not f.base.is_commutative:
+                if not (f.exp.is_Integer and f.exp > 0):
+                    raise ValueError(f"nc_derivative: power {f} is not a positive integer power")
+                out.extend([f.base] * int(f.exp))
+            else:
+                out.append(f)
+        return out
+
+    def d(e):
+        if e.is_Add:
+            return sp.Add(*[d(a) for a in e.args])
+        if e.is_commutative:
+            return sp.Integer(0)
+        if e.is_Symbol:
+            return sp.sympify(rules.get(e, 0))
+        com, nc = e.args_cnc() if e.is_Mul else ([], [e])
+        fac = words(nc)
+        total = sp.Integer(0)
+        for i, f in enumerate(fac):
+            if f.is_commutative or not f.is_Symbol:
+                raise ValueError(f"nc_derivative: unexpected factor {f!r}")
+            df = sp.sympify(rules.get(f, 0))
+            if df != 0:
+                total += sp.Mul(*fac[:i]) * df * sp.Mul(*fac[i + 1:])
+        return sp.Mul(*com) * total
+
+    return sp.expand(d(sp.expand(sp.sympify(expr))))
+
+
+@dataclass(frozen=True)
+class FlowEntry:
+    """The loss ``1/4 |U U^T - Y|_F^2`` as a function of one entry ``u = U_jk``, for every
+    ``n, r``: ``R = U U^T - Y`` is symmetric, ``R_jj = u^2 + p`` and, for each ``b != j``,
+    ``R_jb = R_bj = u w_b + q_b`` (``w_b = U_bk``); no other entry of ``R`` contains ``u``. So
+    ``L = R_jj^2/4 + sum_{b != j} R_jb^2/2 + (terms free of u)``; ``terms`` is the ``u``-part with
+    one representative ``b``, ``derivative`` its ``u``-derivative and ``entry`` the corresponding
+    part of ``(R U)_jk = R_jj u + sum_{b != j} R_jb w_b``."""
+
+    u: sp.Symbol
+    terms: sp.Expr
+    derivative: sp.Expr
+    entry: sp.Expr
+
+
+def flow_entry() -> FlowEntry:
+    """Entrywise gradient of ``1/4 |U U^T - Y|_F^2`` (every ``n, r``): ``dL/dU_jk = (RU)_jk``.
+
+    Examples
+    --------
+    >>> f = flow_entry()
+    >>> sp.expand(f.derivative - f.entry)
+    0
+    """
+    u, p, w, q = sp.symbols("u p w_b q_b", real=True)
+    terms = (u**2 + p) ** 2 / 4 + (u * w + q) ** 2 / 2
+    return FlowEntry(u, terms, sp.expand(sp.diff(terms, u)), (u**2 + p) * u + (u * w + q) * w)
+
+
+def riccati_free() -> tuple[sp.Expr, sp.Expr]:
+    """``(d(U U^T)/dt, Y X + X Y - 2 X^2)`` along ``U' = (Y - U U^T) U`` in the free algebra
+    (``Y`` symmetric): equal for every ``n`` and ``r``.
+
+    Examples
+    --------
+    >>> dX, rhs = riccati_free()
+    >>> sp.expand(dX - rhs)
+    0
+    """
+    U, Ut, Y = nc_symbols("U U^T Y")
+    field = (Y - U * Ut) * U
+    dX = sp.expand(field * Ut + U * nc_transpose(field, {U: Ut}))
+    X = U * Ut
+    return dX, sp.expand(riccati_rhs(X, Y))
+
+
+@dataclass(frozen=True)
+class ClosedFormFree:
+    """The closed form in the free algebra: ``E = e^{Yt}`` (``E' = Y E``), ``S = int_0^t
+    e^{2Ys} ds`` (``S' = E^2``), ``P = I + 2 U0^T S U0`` and ``Qi = P^{-1}`` (``Qi' = -Qi P' Qi``);
+    ``X = E U0 Qi U0^T E``. ``dX`` is ``X'`` by the Leibniz rule; ``rhs`` is ``YX + XY - 2X^2``;
+    ``dX - rhs = remainder``, a multiple of the commutator ``Y E - E Y`` (zero: ``E`` is a power
+    series in ``Y``); ``X0`` is ``X`` at ``t = 0`` (``E = I``, ``S = 0``, ``Qi = I``)."""
+
+    symbols: dict
+    X: sp.Expr
+    dX: sp.Expr
+    rhs: sp.Expr
+    remainder: sp.Expr
+    X0: sp.Expr
+    U0U0t: sp.Expr
+
+
+def closed_form_free(factor=2) -> ClosedFormFree:
+    """Derive ``X'`` for the closed form with symbolic matrices of every size (``factor`` other
+    than 2 is the mutated closed form, whose ``dX - rhs`` is not the commutator remainder).
+
+    Examples
+    --------
+    >>> c = closed_form_free()
+    >>> sp.expand(c.dX - c.rhs - c.remainder)
+    0
+    >>> m = closed_form_free(factor=1)
+    >>> sp.expand(m.dX - m.rhs - m.remainder) == 0
+    False
+    """
+    E, S, Qi, B, Bt, Y = nc_symbols("E S P^-1 U0 U0^T Y")
+    dS = E * E
+    dP = nc_derivative(1 + factor * Bt * S * B, {S: dS})
+    dQi = sp.expand(-Qi * dP * Qi)
+    X = E * B * Qi * Bt * E
+    dX = nc_derivative(X, {E: Y * E, Qi: dQi})
+    rhs = sp.expand(riccati_rhs(X, Y))
+    remainder = sp.expand(E * B * Qi * Bt * (Y * E - E * Y))
+    X0 = X.subs({E: 1, Qi: 1})
+    return ClosedFormFree({"E": E, "S": S, "P^-1": Qi, "U0": B, "U0^T": Bt, "Y": Y}, X, dX, rhs,
+                          remainder, X0, B * Bt)
+
+
+@dataclass(frozen=True)
+class InverseFormFree:
+    """The inverse form in the free algebra: ``F = e^{-Yt}`` (``F' = -Y F``), ``T = int_0^t
+    e^{-2Ys} ds`` (``T' = F^2``), ``Z = F Z0 F + 2 T``.
+
+    ``dZ - rhs = remainder`` with ``rhs = 2I - YZ - ZY`` and ``remainder = F Z0 [F, Y] + 2 G``,
+    ``G = F^2 + Y T + T Y - I``; ``G(0) = 0`` and ``dG = F [F, Y]`` (zero: ``F`` is a power series
+    in ``Y``), so ``G = 0``. ``inverse_lhs`` is ``-X (2I - YZ - ZY) X`` (``X' = -X Z' X`` for
+    ``X = Z^{-1}``) and ``inverse_lhs - (YX + XY - 2X^2) = inverse_remainder = X Y (Z X - I) +
+    (X Z - I) Y X``, zero when ``X Z = Z X = I``."""
+
+    symbols: dict
+    Z: sp.Expr
+    dZ: sp.Expr
+    rhs: sp.Expr
+    remainder: sp.Expr
+    G: sp.Expr
+    dG: sp.Expr
+    G_remainder: sp.Expr
+    Z0_at_0: sp.Expr
+    G_at_0: sp.Expr
+    inverse_lhs: sp.Expr
+    inverse_rhs: sp.Expr
+    inverse_remainder: sp.Expr
+
+
+def inverse_form_free() -> InverseFormFree:
+    """Derive ``Z'`` for the inverse form and the Riccati equation of ``X = Z^{-1}``, with
+    symbolic matrices of every size.
+
+    Examples
+    --------
+    >>> f = inverse_form_free()
+    >>> sp.expand(f.dZ - f.rhs - f.remainder), sp.expand(f.dG - f.G_remainder)
+    (0, 0)
+    """
+    F, T, Z0, Y, X, Zs = nc_symbols("F T Z0 Y X Z")
+    rules = {F: -Y * F, T: F * F}
+    Z = F * Z0 * F + 2 * T
+    dZ = nc_derivative(Z, rules)
+    rhs = sp.expand(2 - Y * Z - Z * Y)
+    G = F * F + Y * T + T * Y - 1
+    remainder = sp.expand(F * Z0 * (F * Y - Y * F) + 2 * G)
+    dG = nc_derivative(G, rules)
+    inverse_lhs = sp.expand(-X * (2 - Y * Zs - Zs * Y) * X)
+    return InverseFormFree(
+        {"F": F, "T": T, "Z0": Z0, "Y": Y, "X": X, "Z": Zs}, Z, dZ, rhs, remainder, G, dG,
+        sp.expand(F * (F * Y - Y * F)), Z.subs({F: 1, T: 0}), G.subs({F: 1, T: 0}),
+        inverse_lhs, sp.expand(riccati_rhs(X, Y)),
+        sp.expand(X * Y * (Zs * X - 1) + (X * Zs - 1) * Y * X))
+
+
+# ---------------------------------------------------------------------------------------------
+# depth-N aligned factorization for a symbolic depth N
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeepGeneral:
+    """The depth-``N`` aligned component for a symbolic ``N`` (integer, positive).
+
+    The product of the layers is ``w_j P_j`` with ``P_j = prod_{i != j} w_i`` free of ``w_j``, so
+    the loss as a function of ``w_j`` is ``layer_loss = (w_j P - lam)^2/2`` and
+    ``layer_grad = dL/dw_j``. At a balanced point (``w_i = w``, ``P = w^{N-1}``):
+    ``balanced_field`` is ``w'``, ``x_rhs`` is ``(w^N)' = N w^{N-1} w'`` and ``claimed_rhs`` is
+    ``N x^{2-2/N} (lam - x)`` at ``x = w^N`` (``w > 0``).
+
+    Layer-wise GD ``F_j = w_j - eta dL/dw_j``: for ``k != j`` write ``P_j = w_k R`` (``R =
+    prod_{i != j, k} w_i``); ``jac_diag`` is ``dF_j/dw_j`` and ``jac_off`` is ``dF_j/dw_k`` at the
+    balanced minimum ``w_i = m``, ``lam = m^N`` (``P = m^{N-1}``, ``R = m^{N-2}``); both are
+    ``1 - c`` and ``-c`` with ``c = eta m^{2N-2}``, so ``J = I - c 1 1^T``. ``threshold`` is
+    ``2/(N lam^{2-2/N})``.
+
+    Half-learning time: ``x = w^N`` turns ``dx / (N x^{2-2/N}(lam - x))`` into ``integrand_w dw``
+    (``integrand_w = 1/(w^{N-1}(lam - w^N))``); ``partial_fractions`` splits it as
+    ``1/(lam w^{N-1}) + w/(lam (lam - w^N))``; ``antiderivative`` is ``-w^{2-N}/((N-2) lam)``, a
+    primitive of the first part (``N != 2``).
+    """
+
+    N: sp.Symbol
+    lam: sp.Symbol
+    w: sp.Symbol
+    m: sp.Symbol
+    layer_loss: sp.Expr
+    layer_grad: sp.Expr
+    balanced_field: sp.Expr
+    x_rhs: sp.Expr
+    claimed_rhs: sp.Expr
+    jac_diag: sp.Expr
+    jac_off: sp.Expr
+    c: sp.Expr
+    threshold: sp.Expr
+    integrand_x: sp.Expr
+    integrand_w: sp.Expr
+    partial_fractions: sp.Expr
+    antiderivative: sp.Expr
+
+
+def deep_general() -> DeepGeneral:
+    """Derive the depth-``N`` component dynamics and the GD Jacobian for a symbolic ``N``.
+
+    Examples
+    --------
+    >>> g = deep_general()
+    >>> sp.expand(g.x_rhs - g.claimed_rhs)
+    0
+    >>> sp.simplify(g.jac_diag - (1 - g.c)), sp.simplify(g.jac_off + g.c)
+    (0, 0)
+    """
+    N = sp.Symbol("N", integer=True, positive=True)
+    lam = sp.Symbol("lambda", positive=True)
+    a, P, b, R = sp.symbols("w_j P_j w_k R", positive=True)
+    w, m = sp.symbols("w m", positive=True)
+    layer_loss = (a * P - lam) ** 2 / 2
+    layer_grad = sp.diff(layer_loss, a)
+    balanced = sp.expand(-layer_grad.subs({a: w, P: w ** (N - 1)}))
+    x_rhs = sp.expand(N * w ** (N - 1) * balanced)
+    claimed = N * (w**N) ** (2 - 2 / N) * (lam - w**N)
+    F_j = a - eta_sym * layer_grad
+    at_min = {lam: m**N}
+    jac_diag = sp.expand(sp.diff(F_j, a).subs(at_min).subs({a: m, P: m ** (N - 1)}))
+    F_jk = F_j.subs(P, b * R)
+    jac_off = sp.expand(sp.diff(F_jk, b).subs(at_min).subs({a: m, b: m, R: m ** (N - 2)}))
+    x = sp.Symbol("x", positive=True)
+    integrand_x = 1 / (N * x ** (2 - 2 / N) * (lam - x))
+    integrand_w = 1 / (w ** (N - 1) * (lam - w**N))
+    return DeepGeneral(
+        N, lam, w, m, layer_loss, layer_grad, balanced, x_rhs, claimed, jac_diag, jac_off,
+        eta_sym * m ** (2 * N - 2), 2 / (N * lam ** (2 - 2 / N)), integrand_x, integrand_w,
+        1 / (lam * w ** (N - 1)) + w / (lam * (lam - w**N)), -(w ** (2 - N)) / ((N - 2) * lam))

@@ -17,6 +17,12 @@ recurrence applies them (``S_C = S_0 A_1 A_2 ... A_C``), is::
 with ``K`` the ``C x d`` matrix of keys (rows). The expression ``I - K^T T^{-1} diag(beta) K``
 (its transpose) equals the *reversed* product ``A_C ... A_1`` (:func:`wy_product`,
 :func:`wy_reversed`).
+
+Every size at once: :func:`deltanet_free`, :func:`deltaproduct_step_free`, :func:`rank_step_free`
+and :func:`wy_step_free` state the same recurrences with non-commutative symbols (matrices of
+unspecified sizes, ``1`` the identity, transposes as separate symbols; see
+:func:`theory.models.matrix_factorization.nc_transpose`), so that an identity of the free algebra
+covers every ``d``, ``d_v``; the steps of the inductions on ``n_h`` and ``C`` are written this way.
 """
 
 from __future__ import annotations
@@ -27,16 +33,25 @@ import sympy as sp
 
 from theory.gd import gd_map
 from theory.maps import SymbolicMap
+from theory.models.matrix_factorization import nc_symbols, nc_transpose
 
 __all__ = [
+    "DeltaFree",
     "DeltaNet",
+    "WYStep",
     "deltanet",
+    "deltanet_entry",
+    "deltanet_free",
+    "deltaproduct_step_free",
     "deltaproduct_token",
     "householder",
     "parity_factor",
+    "rank_step_free",
     "unit_vector",
+    "wy_base_free",
     "wy_product",
     "wy_reversed",
+    "wy_step_free",
 ]
 
 beta_sym = sp.Symbol("beta", real=True)
@@ -189,3 +204,166 @@ def parity_factor(x) -> sp.Expr:
     [1, -1]
     """
     return 1 - 2 * sp.sympify(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# every size at once (free algebra) and the steps of the inductions
+# ---------------------------------------------------------------------------------------------
+def deltanet_entry() -> tuple[sp.Symbol, sp.Expr, sp.Expr]:
+    """The token loss ``1/2 |S k - v|^2 = 1/2 sum_a r_a^2`` with ``r_a = sum_j S_aj k_j - v_a``
+    as a function of one entry ``s = S_ab`` (every ``d_k, d_v``): only ``r_a = s k_b + rho``
+    contains it. Returns ``(s, term, r_a k_b)`` with ``term = (s k_b + rho)^2/2``; the entry of
+    the gradient ``(S k - v) k^T`` is ``d term/ds``.
+
+    Examples
+    --------
+    >>> s, term, entry = deltanet_entry()
+    >>> sp.expand(sp.diff(term, s) - entry)
+    0
+    """
+    s, kb, rho = sp.symbols("S_ab k_b rho_a", real=True)
+    return s, (s * kb + rho) ** 2 / 2, (s * kb + rho) * kb
+
+
+@dataclass(frozen=True)
+class DeltaFree:
+    """DeltaNet with symbolic matrices of every size: state ``S``, key ``k`` (``kt`` its
+    transpose), value ``v``, step ``beta`` (commutative). ``H = 1 - beta k k^T``;
+    ``gd_update = S - beta (S k - v) k^T`` (GD with the entrywise gradient of
+    :func:`deltanet_entry`); ``update = S H + beta v k^T`` (the recurrence)."""
+
+    S: sp.Symbol
+    k: sp.Symbol
+    kt: sp.Symbol
+    v: sp.Symbol
+    beta: sp.Symbol
+    H: sp.Expr
+    gd_update: sp.Expr
+    update: sp.Expr
+
+
+def deltanet_free() -> DeltaFree:
+    """The DeltaNet recurrence in the free algebra.
+
+    Examples
+    --------
+    >>> f = deltanet_free()
+    >>> sp.expand(f.gd_update - f.update)
+    0
+    """
+    S, k, kt, v = nc_symbols("S k k^T v")
+    H = 1 - beta_sym * k * kt
+    return DeltaFree(S, k, kt, v, beta_sym, H, S - beta_sym * (S * k - v) * kt,
+                     S * H + beta_sym * v * kt)
+
+
+def deltaproduct_step_free() -> tuple[sp.Expr, sp.Expr]:
+    """Step of the induction on ``n_h`` for DeltaProduct: if ``n`` steps give ``H A_n + B_n``,
+    step ``n + 1`` (factor ``G = 1 - beta k k^T``, value ``v``) gives
+    ``(H A_n + B_n) G + beta v k^T``, which is ``H A_{n+1} + B_{n+1}`` with ``A_{n+1} = A_n G``
+    and ``B_{n+1} = B_n G + beta v k^T`` (appending ``G`` to every tail product of ``B_n`` and
+    adding the term ``j = n + 1``, whose tail is empty). Returns ``(left, right)``.
+
+    Examples
+    --------
+    >>> left, right = deltaproduct_step_free()
+    >>> sp.expand(left - right)
+    0
+    """
+    Hs, A, B, k, kt, v = nc_symbols("H A_n B_n k k^T v")
+    b = sp.Symbol("beta_n+1", real=True)
+    G = 1 - b * k * kt
+    return sp.expand((Hs * A + B) * G + b * v * kt), sp.expand(Hs * (A * G) + (B * G + b * v * kt))
+
+
+def rank_step_free() -> tuple[sp.Expr, sp.Expr]:
+    """Step of the induction on ``n_h`` for ``rank(A - I) <= n_h``: if ``A_n - I = L R^T`` with
+    ``L, R`` of ``n`` columns, then ``A_{n+1} - I = (I + L R^T) G - I`` equals the block product
+    ``[L, -beta k] [R^T G; k^T]`` (``n + 1`` columns). Returns ``(left, right)``.
+
+    Examples
+    --------
+    >>> left, right = rank_step_free()
+    >>> sp.expand(left - right)
+    0
+    """
+    L, Rt, k, kt = nc_symbols("L R^T k k^T")
+    b = sp.Symbol("beta_n+1", real=True)
+    G = 1 - b * k * kt
+    block = (sp.Matrix([[L, -b * k]]) * sp.Matrix([[Rt * G], [kt]]))[0, 0]
+    return sp.expand((1 + L * Rt) * G - 1), sp.expand(block)
+
+
+@dataclass(frozen=True)
+class WYStep:
+    """Step ``C - 1 -> C`` of the induction for the WY form, in blocks. ``K_C = [K'; k^T]``,
+    ``diag(beta) = diag(D', b)``; ``lower_block`` is the ``(2, 1)`` block of ``diag(beta) K K^T``
+    (row ``C``, columns ``< C``: all strictly below the diagonal), so ``T_C = [T', 0; b k^T K'^T,
+    1]``; ``T_Tinv`` is ``T_C Tinv_C`` with the claimed block inverse ``Tinv_C = [T'^-1, 0;
+    -b k^T K'^T T'^-1, 1]`` (it is ``diag(T' T'^-1, 1)``, the identity); ``W_C = Tinv_C
+    diag(beta) K_C``; ``left = I - W_C^T K_C`` and ``right = (I - W'^T K')(I - b k k^T)``."""
+
+    lower_block: sp.Expr
+    lower_claimed: sp.Expr
+    T_Tinv: sp.Matrix
+    left: sp.Expr
+    right: sp.Expr
+    reversed_left: sp.Expr
+    reversed_right: sp.Expr
+
+
+def wy_step_free(mutation: str = "") -> WYStep:
+    """Derive the step of the induction on ``C`` for ``A_1 ... A_C = I - W^T K``; also the
+    transpose relation ``(I - W^T K)^T = I - K^T T^{-1} diag(beta) K`` (``reversed_*``).
+
+    ``mutation`` plants a wrong claim for tests: ``"order"`` puts the new factor first
+    (``right = (I - b k k^T)(I - W'^T K')``), ``"beta"`` drops its step (``I - k k^T``).
+
+    Examples
+    --------
+    >>> st = wy_step_free()
+    >>> sp.expand(st.left - st.right), sp.expand(st.reversed_left - st.reversed_right)
+    (0, 0)
+    """
+    Kp, Kpt, Dp, Tp, Tpi, Tpit, k, kt = nc_symbols("K' K'^T D' T' T'^-1 T'^-T k k^T")
+    b = sp.Symbol("beta_C", real=True)
+    pairs = {Kp: Kpt, Tpi: Tpit, k: kt}
+    KC = sp.Matrix([[Kp], [kt]])
+    KCt = sp.Matrix([[Kpt, k]])
+    DC = sp.Matrix([[Dp, 0], [0, b]])
+    DKK = (DC * KC * KCt).applyfunc(sp.expand)
+    TC = sp.Matrix([[Tp, 0], [b * kt * Kpt, 1]])
+    TCi = sp.Matrix([[Tpi, 0], [-b * kt * Kpt * Tpi, 1]])
+    W = (TCi * DC * KC).applyfunc(sp.expand)
+    Wt = sp.Matrix([[nc_transpose(W[0, 0], pairs), nc_transpose(W[1, 0], pairs)]])
+    left = sp.expand(1 - (Wt * KC)[0, 0])
+    Wp = Tpi * Dp * Kp
+    prev, new = 1 - nc_transpose(Wp, pairs) * Kp, 1 - b * k * kt
+    if mutation == "order":
+        prev, new = new, prev
+    elif mutation == "beta":
+        new = 1 - k * kt
+    elif mutation:
+        raise ValueError(f"wy_step_free: unknown mutation {mutation!r}")
+    right = sp.expand(prev * new)
+    # the transpose relation, for the whole chunk: K, D (diagonal), Tinv = T^{-1}
+    K, Kt, D, Ti, Tit = nc_symbols("K K^T D T^-1 T^-T")
+    WtK = nc_transpose(Ti * D * K, {K: Kt, Ti: Tit}) * K
+    return WYStep(DKK[1, 0], b * kt * Kpt, (TC * TCi).applyfunc(sp.expand), left, right,
+                  nc_transpose(1 - WtK, {K: Kt, Ti: Tit}), sp.expand(1 - Kt * Ti * D * K))
+
+
+def wy_base_free() -> tuple[sp.Expr, sp.Expr]:
+    """Base case ``C = 1`` of the WY induction: ``T = 1``, ``W = beta_1 k_1^T``, so
+    ``I - W^T K = I - beta_1 k_1 k_1^T``. Returns ``(I - W^T K, A_1)``.
+
+    Examples
+    --------
+    >>> left, right = wy_base_free()
+    >>> sp.expand(left - right)
+    0
+    """
+    k, kt = nc_symbols("k_1 k_1^T")
+    b = sp.Symbol("beta_1", real=True)
+    W = 1 * b * kt          # T^{-1} diag(beta) K with T = 1, K = k_1^T
+    return sp.expand(1 - nc_transpose(W, {k: kt}) * kt), 1 - b * k * kt
