@@ -59,6 +59,8 @@ def _is_zero(diff: sp.Expr, modulo: Sequence[sp.Expr],
 
 def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None):
     """An exact point where ``diff`` is a certified non-zero number, or None."""
+    if diff.has(sp.Indexed, sp.IndexedBase):
+        return None  # a rational in place of a summed-over vector is no point of the claim
     rng = random.Random(seed)
     x = sp.Symbol("_x")
     # a symbol that is an integer, or bounds a sum or a product, only takes integer values
@@ -78,8 +80,13 @@ def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None
         if assume is not None and not assume(point):
             continue
         try:
-            value = sp.simplify(diff.xreplace(point))
+            value = diff.xreplace(point)
+            if value.has(sp.Sum, sp.Product):  # integer limits now: expand the finite sums
+                value = value.doit()
+            value = sp.simplify(value)
         except ZeroDivisionError:
+            continue
+        if value.has(sp.Sum, sp.Product):
             continue
         if value.has(sp.zoo, sp.nan, sp.oo) or value.free_symbols:
             continue

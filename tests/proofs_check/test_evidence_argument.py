@@ -93,3 +93,12 @@ def test_general_sizes_only_for_non_commutative_identities():
     assert cert.status == "proved" and (r.status, r.scope) == ("proved", "as stated")
     with pytest.raises(ValueError, match="non-commutative"):
         ev.identity(x * x, x**2, general=("d",))
+
+
+def test_identities_over_indexed_vectors_are_never_refuted_by_rational_stand_ins():
+    d = sp.Symbol("d", integer=True, positive=True)
+    i, j = sp.symbols("i j", integer=True)
+    v = sp.IndexedBase("v")
+    lhs = sp.Sum(v[i] ** 2, (i, 1, d))
+    rhs = sp.Sum(v[j] ** 2, (j, 1, d))  # the same sum with another index name
+    assert ev.identity(lhs, rhs).run("quick", 0).status != "refuted"
