@@ -616,6 +616,7 @@ def _progress(progress, definition: SweepDefinition, skipped: int):
         return report
     if not progress:
         return lambda k: None
+    from rich.console import Console
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -625,9 +626,10 @@ def _progress(progress, definition: SweepDefinition, skipped: int):
     )
 
     per_chunk = definition.n_orbits / max(total, 1)
+    console = Console(stderr=True)  # stdout carries only the answer; no bar unless on a terminal
     bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(),
                    TextColumn("{task.fields[rate]}"), TimeRemainingColumn(),
-                   transient=False)
+                   transient=False, console=console, disable=not console.is_terminal)
     task = bar.add_task("sweep", total=total, completed=skipped, rate="")
     bar.start()
     t0 = time.perf_counter()

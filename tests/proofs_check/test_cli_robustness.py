@@ -241,3 +241,13 @@ def test_profile_reports_the_slowest_claims_and_timings_in_json(tmp_path, capsys
     assert json.loads(out.read_text())["results"][0]["timing_s"] >= 0
     assert main(["check", str(path), "--no-progress", "--json", str(out)]) == 0
     assert "timing_s" not in json.loads(out.read_text())["results"][0]  # reproducible default
+
+
+def test_a_sweep_writes_only_its_summary_to_stdout(tmp_path, capsys):
+    argv = ["sweep", "--loss", "(a*b-1)**2/2", "--params", "a b", "--steps", "50",
+            "--axis", "a=0.5:1.5:4", "--fix", "mu=0.5", "--fix", "b=1", "--chunk", "2",
+            "--store", str(tmp_path / "s")]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("sweep ") and "━" not in out and "orbits/s" in out
+    assert len(out.strip().splitlines()) <= 3
