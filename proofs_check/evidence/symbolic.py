@@ -59,8 +59,10 @@ def _is_zero(diff: sp.Expr, modulo: Sequence[sp.Expr],
 
 def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None):
     """An exact point where ``diff`` is a certified non-zero number, or None."""
-    if diff.has(sp.Indexed, sp.IndexedBase):
-        return None  # a rational in place of a summed-over vector is no point of the claim
+    # indexed vectors (v[i]) are not numbers: the sums are expanded at an integer size and then
+    # each entry v[1], v[2], ... gets its own rational value (a concrete size and vector)
+    symbols = [s for s in symbols if isinstance(s, sp.Symbol) and not isinstance(s, sp.Indexed)]
+    indexed = diff.has(sp.Indexed, sp.IndexedBase)
     rng = random.Random(seed)
     x = sp.Symbol("_x")
     # a symbol that is an integer, or bounds a sum or a product, only takes integer values
@@ -83,10 +85,17 @@ def _witness(diff: sp.Expr, symbols: Sequence[sp.Symbol], seed: int, assume=None
             value = diff.xreplace(point)
             if value.has(sp.Sum, sp.Product):  # integer limits now: expand the finite sums
                 value = value.doit()
+            if indexed:
+                entries = sorted(value.atoms(sp.Indexed), key=str)
+                if any(e.free_symbols - {e} for e in entries):
+                    continue  # an entry with a symbolic index left: no concrete vector
+                for e in entries:
+                    point[e] = sp.Rational(rng.randint(-40, 40), rng.randint(1, 12))
+                value = value.xreplace({e: point[e] for e in entries})
             value = sp.simplify(value)
         except ZeroDivisionError:
             continue
-        if value.has(sp.Sum, sp.Product):
+        if value.has(sp.Sum, sp.Product, sp.Indexed):
             continue
         if value.has(sp.zoo, sp.nan, sp.oo) or value.free_symbols:
             continue
@@ -166,8 +175,8 @@ class Identity(Evidence):
                                       value=str(diff), claimed="0",
                                       details={"entry": i, "residual": str(diff)}, seed=seed)
             point, value = witness
-            cx = {s.name: str(v) for s, v in point.items()} or {"residual": str(value)}
-            call = ", ".join(f"{k}=sp.Rational('{v}')" for k, v in cx.items())
+            cx = {str(s): str(v) for s, v in point.items()} or {"residual": str(value)}
+            call = ", ".join(f"{k}=sp.Rational('{v}')" for k, v in cx.items() if k.isidentifier())
             return EvidenceResult(
                 self.kind, "refuted", f"{self.description}: exact witness",
                 value=str(value), claimed="0", margin=-abs(float(sp.N(value, 30))),
