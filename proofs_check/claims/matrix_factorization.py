@@ -51,6 +51,16 @@ CORRECTIONS = [
 ]
 
 
+#: symbols of the claimed formulas (the claims' ``claimed=`` values)
+LAM_K = sp.Symbol("lambda_k", real=True, nonzero=True)
+LAM = sp.Symbol("lambda", positive=True)
+LAM_1 = sp.Symbol("lambda_1", positive=True)
+RHO = sp.Symbol("rho_k", positive=True)
+X_SYM = sp.Symbol("x", positive=True)
+N_SYM = sp.Symbol("N", integer=True, positive=True)   # theory's depth symbol (deep_general)
+ETA = sp.Symbol("eta", positive=True)
+
+
 def src(part: str) -> str:
     return f"{MV}, {part}" if not part.startswith("dmf") else f"{CW}, {part}"
 
@@ -95,16 +105,55 @@ def _flow_steps():
     return steps
 
 
-def _riccati_general():
-    dX, rhs = mf.riccati_free()
+def as_matrix(expr, env: dict):
+    """A free-algebra expression with its symbols replaced by the matrices of ``env`` (a scalar
+    term of a sum becomes that multiple of the identity of the sum's size)."""
+    if expr in env:
+        return env[expr]
+    if expr.is_commutative and not expr.free_symbols & set(env):
+        return expr.xreplace(env)
+    if isinstance(expr, sp.Mul):
+        out = sp.Integer(1)
+        for a in expr.args:
+            out = out * as_matrix(a, env)
+        return out
+    if isinstance(expr, sp.Add):
+        parts = [as_matrix(a, env) for a in expr.args]
+        shape = next(p.shape for p in parts if isinstance(p, sp.MatrixBase))
+        return sum((p if isinstance(p, sp.MatrixBase) else p * sp.eye(shape[0])
+                    for p in parts), sp.zeros(*shape))
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp > 0:
+        base = as_matrix(expr.base, env)
+        return base ** int(expr.exp)
+    raise ValueError(f"cannot evaluate {expr} on matrices")
+
+
+_U, _UT, _Y = mf.nc_symbols("U U^T Y")
+LAM_NEXT = sp.Symbol("lambda_next", positive=True)
+#: what mf.riccati states, X = U U^T in the free algebra
+RICCATI_RHS = _Y * _U * _UT + _U * _UT * _Y - 2 * (_U * _UT) ** 2
+
+
+def _riccati_general(rhs=None):
+    dX, derived = mf.riccati_free()
+    rhs = derived if rhs is None else rhs
     return [_id(dX, rhs, _nc_note("d(UU^T)/dt = U'U^T + UU'^T with U' = (Y - UU^T)U, Y = Y^T: "
                                   "= YX + XY - 2X^2"))]
 
 
-def _riccati_steps():
-    return [_id(mf.riccati_residual(n, r), sp.zeros(n, n), f"Riccati n={n}, r={r}",
-                at={"(n, r)": [(n, r)]})
-            for n, r in ((1, 1), (2, 1), (2, 3), (3, 2))]
+def _riccati_steps(rhs=None):
+    if rhs is None:
+        return [_id(mf.riccati_residual(n, r), sp.zeros(n, n), f"Riccati n={n}, r={r}",
+                    at={"(n, r)": [(n, r)]})
+                for n, r in ((1, 1), (2, 1), (2, 3), (3, 2))]
+    steps = []
+    for n, r in ((1, 1), (2, 1), (2, 3), (3, 2)):
+        m = mf.model(n, r)
+        dX = m.field * m.U.T + m.U * m.field.T
+        claimed = as_matrix(rhs, {_U: m.U, _UT: m.U.T, _Y: m.Y})
+        steps.append(_id((dX - claimed).applyfunc(sp.expand), sp.zeros(n, n),
+                         f"Riccati n={n}, r={r}", at={"(n, r)": [(n, r)]}))
+    return steps
 
 
 def closed_form_general_steps(factor: int = 2):
@@ -164,11 +213,12 @@ def _inverse_steps():
     return steps
 
 
-def _aligned_steps():
-    lam = sp.Symbol("lambda_k", real=True, nonzero=True)
+def _aligned_steps(sigma=None):
+    """``sigma``: the claimed sigma_k(t) in ``LAM_K``, alpha, t (true: theory's logistic)."""
+    lam = LAM_K
     lam1, lam2 = sp.symbols("lambda mu", positive=True)
     a, t = mf.alpha_sym, mf.t_sym
-    s = mf.aligned_logistic(lam)
+    s = mf.aligned_logistic(lam) if sigma is None else sigma
     s0 = mf.aligned_logistic(0)
     X = mf.closed_form([lam1, lam2], a * sp.eye(2))
     return [
@@ -182,27 +232,28 @@ def _aligned_steps():
         _id(s0.subs(t, 0), a**2, "lambda_k = 0: x(0) = alpha^2"),
         _id(mf.closed_form([0], sp.Matrix([[a]]))[0, 0], s0,
             "lambda_k = 0: the closed form gives alpha^2/(1 + 2 alpha^2 t)"),
-        _id(X, sp.diag(s, mf.aligned_logistic(lam2)).subs(lam, lam1),
+        _id(X, sp.diag(s.subs(lam, lam1), s.subs(lam, lam2)),
             "cross-check: the closed form with U0 = alpha I is diagonal with logistic entries "
             "(n = 2)", at={"n": 2}),
     ]
 
 
-def _half_time_steps():
-    lam = sp.Symbol("lambda", positive=True)
-    th = mf.aligned_half_time(lam)
+def _half_time_steps(t_half=None):
+    lam = LAM
+    th = mf.aligned_half_time(lam) if t_half is None else t_half
     return [_id(mf.aligned_logistic(lam).subs(mf.t_sym, th), lam / 2,
                 "x(ln(lam/alpha^2 - 1)/(2 lam)) = lam/2")]
 
 
-def _width_steps():
-    lam = sp.Symbol("lambda", positive=True)
+def _width_steps(width=None):
+    lam = LAM
     p = sp.Symbol("p", positive=True)
     tp = mf.aligned_time_at_fraction(lam, p)
     w = mf.aligned_time_at_fraction(lam, sp.Rational(9, 10)) - \
         mf.aligned_time_at_fraction(lam, sp.Rational(1, 10))
     return [_id(mf.aligned_logistic(lam).subs(mf.t_sym, tp), p * lam, "x(t_p) = p lam"),
-            _id(w, sp.log(9) / lam, "t_0.9 - t_0.1 = ln 9/lam (no alpha)")]
+            _id(w, sp.log(9) / lam if width is None else width,
+                "t_0.9 - t_0.1 = ln 9/lam (no alpha)")]
 
 
 RANK_SIZES = ((2, 1), (3, 1), (3, 2), (4, 2), (4, 3))
@@ -265,41 +316,48 @@ def _sharpness_case(n: int, r: int):
     return H, J, H.charpoly(z).as_expr(), sp.expand(expected), z, m1, m2
 
 
-def _sharpness_steps():
-    steps = [_id(mf.scalar_hessian_at_minimum(), 2 * sp.Symbol("lambda", positive=True),
+def _sharpness_steps(sharpness=None):
+    """``sharpness``: the claimed sharpness in ``LAM_1`` (true: ``2 lambda_1``)."""
+    sharp = 2 * LAM_1 if sharpness is None else sharpness
+    steps = [_id(mf.scalar_hessian_at_minimum(), sharp.subs(LAM_1, LAM),
                  "scalar: L''(sqrt(lam)) = 2 lam")]
     for n, r in SHARPNESS_SIZES:
-        _, _, cp, expected, *_ = _sharpness_case(n, r)
+        _, _, cp, expected, z, m1, _ = _sharpness_case(n, r)
         steps.append(_id(cp, expected, f"n={n}, r={r}, Y = diag(m1^2, m2^2): characteristic "
                          "polynomial of the Hessian at the minimiser", at={"(n, r)": [(n, r)]}))
+        steps.append(_id(expected.subs(z, sharp.subs(LAM_1, m1**2)), 0,
+                         f"n={n}, r={r}: the claimed sharpness is a root",
+                         at={"(n, r)": [(n, r)]}))
     # the largest root is 2 m1^2 = 2 lam_1 (m1 >= m2 >= 0: write m1 = m2 + e, e >= 0)
     m1, m2 = sp.symbols("m1 m2", nonnegative=True)
     e = sp.Symbol("e", nonnegative=True)
     for other, what in ((2 * m2**2, "2 m2^2"), (m1**2 + m2**2, "m1^2 + m2^2"),
                         (m1**2 - m2**2, "m1^2 - m2^2")):
-        steps.append(ev.positivity(2 * m1**2 - other, substitute={m1: m2 + e}, strict=False,
+        steps.append(ev.positivity(sharp.subs(LAM_1, m1**2) - other, substitute={m1: m2 + e},
+                                   strict=False,
                                    description=f"2 m1^2 >= {what} for m1 >= m2 >= 0"))
     return steps
 
 
-def _stability_scalar_steps():
+def _stability_scalar_steps(c_max=1):
     F = mf.scalar_gd()
     (u,) = F.state
     eta, lam = F.params
     J = F.jacobian()[0, 0].subs(u, sp.sqrt(lam))
     c = sp.Symbol("c", positive=True)
     # |1 - 2c| < 1  <=>  1 - (1 - 2c)^2 = 4c(1 - c) > 0; its sign on each side of c = 1
+    cm = sp.nsimplify(c_max)
     return [_id(J, 1 - 2 * eta * lam, "F'(sqrt(lam)) = 1 - 2 eta lam"),
             _id(1 - (1 - 2 * c) ** 2, 4 * c * (1 - c), "1 - (1 - 2c)^2 = 4c(1 - c)"),
-            ev.sign_fact(4 * c * (1 - c), c, 0, 1,
+            ev.sign_fact(4 * c * (1 - c), c, 0, cm,
                          statement="|1 - 2c| < 1 for 0 < c = eta lam < 1"),
-            ev.sign_fact(4 * c * (1 - c), c, 1, sp.oo, "<",
+            ev.sign_fact(4 * c * (1 - c), c, cm, sp.oo, "<",
                          statement="|1 - 2c| > 1 for c = eta lam > 1"),
-            _id((1 - 2 * c).subs(c, 1), -1, "multiplier -1 at c = 1 (not stable)")]
+            _id((1 - 2 * c).subs(c, cm), -1, "multiplier -1 at c = 1 (not stable)")]
 
 
-def _stability_steps():
-    steps = _stability_scalar_steps()
+def _stability_steps(c_max=1):
+    steps = _stability_scalar_steps(c_max)
     eta = mf.eta_sym
     for n, r in SHARPNESS_SIZES:
         H, J, *_ = _sharpness_case(n, r)
@@ -308,23 +366,32 @@ def _stability_steps():
     s = sp.Symbol("s", positive=True)
     steps += [
         _id(1 - (1 - s) ** 2, s * (2 - s), "1 - (1 - s)^2 = s(2 - s), s = eta h"),
-        ev.sign_fact(s * (2 - s), s, 0, 2, statement="|1 - eta h| < 1 for 0 < eta h < 2: "
-                     "every h in (0, 2 lam_1] when eta lam_1 < 1"),
-        ev.sign_fact(s * (2 - s), s, 2, sp.oo, "<", statement="|1 - eta h| > 1 for eta h > 2: "
-                     "h = 2 lam_1 when eta lam_1 > 1"),
+        ev.sign_fact(s * (2 - s), s, 0, 2 * sp.nsimplify(c_max), statement="|1 - eta h| < 1 for "
+                     "0 < eta h < 2: every h in (0, 2 lam_1] when eta lam_1 < 1"),
+        ev.sign_fact(s * (2 - s), s, 2 * sp.nsimplify(c_max), sp.oo, "<", statement="|1 - eta h| "
+                     "> 1 for eta h > 2: h = 2 lam_1 when eta lam_1 > 1"),
         *_sharpness_steps()]
     return steps
 
 
-def _two_cycle_steps():
+_C = sp.Symbol("c", positive=True)
+_ROOT = sp.sqrt((_C - 1) * (_C + 3))
+#: what mf.gd.two_cycle states (its claimed values)
+_TWO_CYCLE = {"s_minus": (_C + 1 - _ROOT) / (2 * _C), "s_plus": (_C + 1 + _ROOT) / (2 * _C),
+              "multiplier": 7 - 4 * _C - 2 * _C**2, "c_max": sp.sqrt(5) - 1}
+
+
+def _two_cycle_steps(claimed=None):
+    """``claimed``: ``s_minus``, ``s_plus``, ``multiplier`` (in ``c``) and ``c_max`` as stated
+    (true: theory's values, sqrt5 - 1)."""
     cyc = mf.two_cycle()
     c = cyc.c
+    cl = claimed or _TWO_CYCLE
     F = mf.scalar_gd()
     (u,) = F.state
     eta, lam = F.params
     s_lo, s_hi = cyc.s_values
     s, v = sp.symbols("s v", real=True)
-    root = sp.sqrt((c - 1) * (c + 3))
 
     def g(x):  # the map in s = u^2/lam: s -> s (1 + c - c s)^2
         return x * (1 + c - c * x) ** 2
@@ -332,7 +399,7 @@ def _two_cycle_steps():
     return [
         _id(sp.expand(F.update[0].subs({u: sp.sqrt(lam) * v, eta: c / lam}) / sp.sqrt(lam)),
             sp.expand(v * (1 + c - c * v**2)), "GD in v = u/sqrt(lam): v -> v(1 + c - c v^2)"),
-        _id([s_lo, s_hi], [(c + 1 - root) / (2 * c), (c + 1 + root) / (2 * c)],
+        _id([s_lo, s_hi], [cl["s_minus"], cl["s_plus"]],
             "derived s_-, s_+ = (c + 1 -+ sqrt((c - 1)(c + 3)))/(2c)"),
         _id(sp.expand((s - s_lo) * (s - s_hi)), sp.expand(s**2 - (c + 1) / c * s + 1 / c**2),
             "s_-, s_+ are the roots of c^2 s^2 - c(c+1) s + 1"),
@@ -343,7 +410,8 @@ def _two_cycle_steps():
             "of u, not only of u^2)"),
         _id((1 + c - 3 * c * s_lo) * (1 + c - 3 * c * s_hi), 7 - 4 * c - 2 * c**2,
             "multiplier f'(v_-) f'(v_+) = (1 + c - 3c s_-)(1 + c - 3c s_+) = 7 - 4c - 2c^2"),
-        _id(cyc.multiplier, 7 - 4 * c - 2 * c**2, "theory's multiplier (Vieta) agrees"),
+        _id(cyc.multiplier, cl["multiplier"], "theory's multiplier (Vieta) agrees with the "
+            "claimed 7 - 4c - 2c^2"),
         _id(sp.discriminant(c**2 * s**2 - c * (c + 1) * s + 1, s), c**2 * (c - 1) * (c + 3),
             "discriminant of c^2 s^2 - c(c+1)s + 1"),
         ev.sign_fact(c**2 * (c - 1) * (c + 3), c, 1, sp.oo, statement="real cycle for c > 1"),
@@ -352,9 +420,9 @@ def _two_cycle_steps():
             "(c + 1)^2 - (c - 1)(c + 3) = 4 > 0: sqrt((c-1)(c+3)) < c + 1, so s_- > 0 (u real)"),
         ev.sign_fact(1 - (7 - 4 * c - 2 * c**2), c, 1, sp.oo,
                      statement="multiplier < 1 for c > 1"),
-        ev.sign_fact(1 + (7 - 4 * c - 2 * c**2), c, 1, sp.sqrt(5) - 1,
+        ev.sign_fact(1 + (7 - 4 * c - 2 * c**2), c, 1, cl["c_max"],
                      statement="multiplier > -1 for 1 < c < sqrt5 - 1"),
-        ev.sign_fact(1 + (7 - 4 * c - 2 * c**2), c, sp.sqrt(5) - 1, sp.oo, "<",
+        ev.sign_fact(1 + (7 - 4 * c - 2 * c**2), c, cl["c_max"], sp.oo, "<",
                      statement="multiplier < -1 for c > sqrt5 - 1"),
     ]
 
@@ -432,7 +500,7 @@ def _times(spectrum: tuple, kind: str, alpha: float, seed: int) -> nf.LearningTi
     return nf.learning_times(Y, B_of(kind, len(spectrum), seed), alpha)
 
 
-def generic_times_check(budget: str, seed: int):
+def generic_times_check(budget: str, seed: int, predict=None):
     """Learning-time error |exact - predicted| on four kinds of B: it must shrink with alpha (by
     at least a factor 10 per step of 1e-2 while above the root-finding floor 1e-10) and be below
     ``1e-3`` at alpha = 1e-4 and ``1e-9`` at alpha = 1e-8.
@@ -440,7 +508,8 @@ def generic_times_check(budget: str, seed: int):
     Tolerances: the factor 10 per factor 100 in alpha is the weakest polynomial rate (alpha^0.5)
     the claim "vanishes polynomially" allows us to test; the floor 1e-10 is the resolution of the
     exact times (Brent's xtol 1e-12 on t ~ 1..10, plus the float64 eigenvalues of X(t)); the caps
-    1e-3 and 1e-9 are loose bounds (measured: <= 6e-8 and <= 5e-14), not fitted."""
+    1e-3 and 1e-9 are loose bounds (measured: <= 6e-8 and <= 5e-14), not fitted. ``predict(lam,
+    rho, alpha)`` is the claimed time (default ln(lam/(rho alpha^2))/(2 lam))."""
     spectra = [(4.0, 2.0, 1.0), *_q(budget, [], [(3.0, 1.5, 0.5, 0.2), (5.0, 1.0)])]
     worst_margin, table, count = math.inf, {}, 0
     worst_at = None
@@ -449,7 +518,9 @@ def generic_times_check(budget: str, seed: int):
             errs = []
             for a in ALPHAS:
                 lt = _times(spec, kind, a, seed)
-                e = float(np.nanmax(np.abs(lt.error)))
+                err = lt.error if predict is None else lt.exact - np.where(
+                    lt.rho > 0, predict(lt.lam, np.where(lt.rho > 0, lt.rho, 1.0), a), np.nan)
+                e = float(np.nanmax(np.abs(err)))
                 errs.append(e)
                 count += lt.learned
             table[f"{spec}/{kind}"] = errs
@@ -472,7 +543,7 @@ def order_margin(l1: float, gap1: float, gap2: float, log_alpha: float, bseed: i
     return float(np.min(np.diff(lt.exact)))
 
 
-def ratio_check(budget: str, seed: int):
+def ratio_check(budget: str, seed: int, ratio=None):
     """``t_{k+1}/t_k -> lam_k/lam_{k+1}``: the error times ``ln(1/alpha^2)`` stays bounded (the
     correction is O(1/ln(1/alpha))) and the error decreases along alpha = 1e-2 ... 1e-32."""
     spec = (4.0, 2.0, 1.0)
@@ -483,7 +554,9 @@ def ratio_check(budget: str, seed: int):
         for a in alphas:
             lt = _times(spec, kind, a, seed)
             ratios = lt.exact[1:] / lt.exact[:-1]
-            claimed = np.array(spec[:-1]) / np.array(spec[1:])
+            claimed = (np.array(spec[:-1]) / np.array(spec[1:]) if ratio is None
+                       else np.array([float(ratio(spec[k], spec[k + 1]))
+                                      for k in range(len(spec) - 1)]))
             errs.append(float(np.max(np.abs(ratios - claimed))))
         out[kind] = errs
         margin = min(margin, min(errs[i] - errs[i + 1] for i in range(len(errs) - 1)))
@@ -504,25 +577,29 @@ def ratio_check(budget: str, seed: int):
                     "errors": out, "alphas": list(alphas)}
 
 
-def plateau_check(budget: str, seed: int):
+def plateau_check(budget: str, seed: int, length_coefficient=0.5, loss_coefficient=0.25):
     """Plateau lengths and losses vs their predictions on four kinds of B. The length
     prediction is leading order: its relative error must decrease with alpha and the absolute
     error must approach the O(1) constant ``ln(lam_{k+1}/rho_{k+1})/(2 lam_{k+1}) -
     ln(lam_k/rho_k)/(2 lam_k)`` (within 1e-3 at alpha = 1e-8); the plateau losses must decrease
-    to ``1/4 sum_{i>k} lam_i^2`` (within 1e-3 at alpha = 1e-8)."""
+    to ``1/4 sum_{i>k} lam_i^2`` (within 1e-3 at alpha = 1e-8). The coefficients 1/2 and 1/4
+    are the claimed ones (``length_coefficient``, ``loss_coefficient``)."""
     spec = (4.0, 2.0, 1.0)
     res, margin, n = {}, math.inf, 0
     for kind in KINDS:
         lens, losses, consts = [], [], []
         for a in ALPHAS:
             lt = _times(spec, kind, a, seed)
-            pl, pp = lt.plateau_length, lt.plateau_length_predicted
+            pl = lt.plateau_length
             m = lt.learned
             lam, rho = lt.lam[:m], lt.rho[:m]
+            pp = length_coefficient * (1 / lam[1:] - 1 / lam[:-1]) * math.log(1 / a**2)
+            loss_pred = np.array([loss_coefficient * float(np.sum(lt.lam[k:] ** 2))
+                                  for k in range(lt.plateau_loss.size)])
             const = np.diff(np.log(lam / rho) / (2 * lam))
             lens.append(float(np.max(np.abs(pl / pp - 1))))
             consts.append(float(np.max(np.abs(pl - pp - const))))
-            losses.append(float(np.max(np.abs(lt.plateau_loss - lt.plateau_loss_predicted))))
+            losses.append(float(np.max(np.abs(lt.plateau_loss - loss_pred))))
             n += pl.size + lt.plateau_loss.size
         res[kind] = {"length_rel_err": lens, "length_abs_err_minus_O1_constant": consts,
                      "loss_abs_err": losses}
@@ -541,20 +618,22 @@ def plateau_check(budget: str, seed: int):
                     "alphas": list(ALPHAS)}
 
 
-def zero_eigenvalue_check(budget: str, seed: int):
+def zero_eigenvalue_check(budget: str, seed: int, offset=None, rate: float = 2.0):
     """``Y = diag(1, 0, -1)``, generic B: ``1/x_2(t) - 2t`` vs ``1/(rho_2 alpha^2)``; the
-    relative offset error is O(alpha^2)."""
+    relative offset error is O(alpha^2). ``offset(rho, alpha)`` and ``rate`` are the claimed c
+    and the 2 of 2t (defaults: 1/(rho alpha^2), 2)."""
     Y = np.diag([1.0, 0.0, -1.0])
     B = B_of("generic", 3, seed)
     rho = nf.gram_ratios(B)
     alphas = _q(budget, (0.2, 0.1, 0.05), (0.2, 0.1, 0.05, 0.025))
     errs, n = [], 0
     for a in alphas:
-        c = 1 / (rho[1] * a * a)
+        c_true = 1 / (rho[1] * a * a)
+        c = c_true if offset is None else float(offset(rho[1], a))
         worst = 0.0
-        for t in (c / 10, c / 3, c):
+        for t in (c_true / 10, c_true / 3, c_true):
             x2 = np.sort(np.linalg.eigvalsh(nf.closed_form(Y, a * B, t)))[::-1][1]
-            worst = max(worst, abs((1 / x2 - 2 * t) / c - 1))
+            worst = max(worst, abs((1 / x2 - rate * t) / c - 1))
             n += 1
         errs.append(worst)
     scaled = [e / a**2 for e, a in zip(errs, alphas, strict=True)]
@@ -592,9 +671,12 @@ def limit_check(budget: str, seed: int):
     return 1e-9 - worst, {"sample_size": n, "worst_error": worst, "t": 160.0}
 
 
-def gd_half_step_check(budget: str, seed: int):
+def gd_half_step_check(budget: str, seed: int, step=None):
     """Batched GD from ``alpha B`` (seeded Gaussian B): first step with ``x_k >= lam_k/2`` vs
-    ``ln(lam_k/(rho_k alpha^2)) / (2 ln(1 + eta lam_k))``; claim: within one step."""
+    ``step(lam_k, rho_k, alpha, eta)`` (true: ``ln(lam_k/(rho_k alpha^2)) / (2 ln(1 + eta
+    lam_k))``); claim: within one step."""
+    step = step or (lambda lam_, rho, a, eta: np.log(lam_ / (rho * a * a))
+                    / (2 * np.log(1 + eta * lam_)))
     Y = np.diag([4.0, 2.0, 1.0])
     lam = np.diag(Y)
     batch = _q(budget, 16, 128)
@@ -604,8 +686,10 @@ def gd_half_step_check(budget: str, seed: int):
         for a in (1e-2, 1e-4, 1e-6):
             Bs = nf.random_inits(3, 3, batch, seed)
             rhos = np.array([nf.gram_ratios(B) for B in Bs])
-            preds = np.log(lam / (rhos * a * a)) / (2 * np.log(1 + eta * lam))
-            steps = int(1.2 * preds.max()) + 60
+            preds = np.broadcast_to(np.asarray(step(lam, rhos, a, eta), dtype=float),
+                                    rhos.shape)
+            true = np.log(lam / (rhos * a * a)) / (2 * np.log(1 + eta * lam))
+            steps = int(1.2 * max(float(true.max()), float(np.nanmax(preds)))) + 60
             run = nf.gd_run(Y, a * Bs, eta, steps)
             hs = run.half_steps(lam)
             for b in range(batch):
@@ -618,7 +702,7 @@ def gd_half_step_check(budget: str, seed: int):
                          "unit": "steps"}
 
 
-def gd_sharpness_check(budget: str, seed: int):
+def gd_sharpness_check(budget: str, seed: int, sharpness=None):
     """Largest Hessian eigenvalue at a minimiser ``U = Y^{1/2} [I 0] R`` (random PSD Y, random
     orthogonal R, ``r >= n``), from the exact quadratic form, vs ``2 lam_1``."""
     rng = np.random.default_rng(seed)
@@ -638,14 +722,15 @@ def gd_sharpness_check(budget: str, seed: int):
                 V, W = E[i].reshape(n_, r), E[j].reshape(n_, r)
                 H[i, j] = 0.5 * np.sum((U @ V.T + V @ U.T) * (U @ W.T + W @ U.T))
         top = float(np.linalg.eigvalsh(H).max())
-        worst = max(worst, abs(top - 2 * lam.max()) / lam.max())
+        claimed = 2 * lam.max() if sharpness is None else float(sharpness(lam.max()))
+        worst = max(worst, abs(top - claimed) / lam.max())
         n += 1
     # tolerance: eigvalsh of a symmetric matrix of size <= 24 has backward error ~ 24 eps |H|
     # (~5e-15 relative); 1e-10 is loose (measured ~2e-15)
     return 1e-10 - worst, {"sample_size": n, "worst_error": worst}
 
 
-def gd_stability_check(budget: str, seed: int):
+def gd_stability_check(budget: str, seed: int, c_max: float = 1.0):
     """Matrix GD (n = 3, r = 3) started 1e-3 from a minimiser: converges for eta lam_1 = 0.95,
     leaves the minimum for eta lam_1 = 1.05 (on random PSD Y with distinct eigenvalues)."""
     rng = np.random.default_rng(seed)
@@ -654,7 +739,7 @@ def gd_stability_check(budget: str, seed: int):
         lam = np.sort(rng.uniform(0.5, 3.0, 3))[::-1]
         Y = np.diag(lam)
         U0 = np.diag(np.sqrt(lam)) + 1e-3 * rng.standard_normal((3, 3))
-        for c, should in ((0.95, True), (1.05, False)):
+        for c, should in ((0.95 * c_max, True), (1.05 * c_max, False)):
             run = nf.gd_run(Y, U0, c / lam[0], 4000)
             final = run.loss[0, -1]
             # converged: at c = 0.95 every non-neutral multiplier has |1 - eta h| <= 0.9, so the
@@ -668,15 +753,16 @@ def gd_stability_check(budget: str, seed: int):
     return (0.0 if bad is None else -1.0), {"sample_size": count, "worst_at": bad}
 
 
-def two_cycle_check(budget: str, seed: int):
+def two_cycle_check(budget: str, seed: int, claimed=None):
     """Iterate scalar GD at ``c = eta lam`` in (1, sqrt5 - 1): the orbit of ``s = u^2/lam``
     converges to the derived 2-cycle; also full matrix GD (n = 2) with ``c_1`` in range and
     ``c_2 < 1``: the top eigenvalue of X alternates between ``lam_1 s_-`` and ``lam_1 s_+``."""
-    cyc = mf.two_cycle()
-    s_lo = sp.lambdify(cyc.c, cyc.s_values[0])
-    s_hi = sp.lambdify(cyc.c, cyc.s_values[1])
+    cl = claimed or _TWO_CYCLE
+    s_lo = sp.lambdify(_C, cl["s_minus"])
+    s_hi = sp.lambdify(_C, cl["s_plus"])
+    c_top = float(cl["c_max"])
     worst, n = 0.0, 0
-    for c in np.linspace(1.02, math.sqrt(5) - 1.02, _q(budget, 8, 40)):
+    for c in np.linspace(1.02, c_top - 0.02, _q(budget, 8, 40)):
         v = 0.9
         for _ in range(20000):
             v = v * (1 + c - c * v * v)
@@ -705,15 +791,16 @@ def _layer_gradient_step(g):
                "of w_j, so dL/dw_j = (w_j P_j - lam) P_j")
 
 
-def _dmf_ode_general():
+def _dmf_ode_general(rhs=None):
     g = mf.deep_general()
     w, N, lam = g.w, g.N, g.lam
+    claimed = g.claimed_rhs if rhs is None else rhs.subs(X_SYM, w**N)
     return [
         _layer_gradient_step(g),
         _id(g.balanced_field, -(w**N - lam) * w ** (N - 1),
             "symbolic N: balanced layers (w_i = w, P_j = w^(N-1); W_j(0) = alpha I are equal "
             "and stay equal, each layer following the same ODE): w' = -(w^N - lam) w^(N-1)"),
-        _id(g.x_rhs, g.claimed_rhs,
+        _id(g.x_rhs, claimed,
             "symbolic N, w > 0: x = w^N, x' = N w^(N-1) w' = N x^(2-2/N)(lam - x)"),
     ]
 
@@ -727,7 +814,7 @@ def _dmf_ode_steps():
     return steps
 
 
-def _dmf_asym_steps():
+def _dmf_asym_steps(lead=None):
     g = mf.deep_general()
     w, N, lam = g.w, g.N, g.lam
     x, e = sp.symbols("x e", nonnegative=True)
@@ -744,7 +831,8 @@ def _dmf_asym_steps():
         _id(sp.diff(g.antiderivative, w), first,
             "symbolic N != 2: d/dw [-w^(2-N)/((N-2) lam)] = 1/(lam w^(N-1))"),
         _id(g.antiderivative.subs(w, W) - g.antiderivative.subs(w, a),
-            1 / ((N - 2) * lam * a ** (N - 2)) - W ** (2 - N) / ((N - 2) * lam),
+            (1 / ((N - 2) * lam * a ** (N - 2)) if lead is None else lead)
+            - W ** (2 - N) / ((N - 2) * lam),
             "symbolic N: int_alpha^W dw/(lam w^(N-1)) = 1/((N-2) lam alpha^(N-2)) - "
             "W^(2-N)/((N-2) lam) (N >= 3: the leading term plus a constant)"),
         ev.positivity(1 / (lam * (lam - x)), substitute={lam: x + ep},
@@ -773,7 +861,7 @@ def _deep_bound_fns():
     return const, width, lead
 
 
-def dmf_asymptotic_check(budget: str, seed: int):
+def dmf_asymptotic_check(budget: str, seed: int, lead=None):
     """Quadrature times against the proven enclosure (dmf.half_time.asymptotic): for N = 3, 4, 5,
     ``T - 1/((N-2) lam alpha^(N-2))`` lies in ``[-c1, -c1 + W^2/lam^2]`` with ``c1 =
     W^(2-N)/((N-2) lam)``, ``W = (lam/2)^(1/N)``; for N = 2, ``T = ln(lam/alpha^2 - 1)/(2 lam)``.
@@ -782,6 +870,9 @@ def dmf_asymptotic_check(budget: str, seed: int):
     and the bounds are float64 expressions; the float error model of the subtraction is a few ulp
     of ``|T| + |lead|``, so ``16 eps (|T| + |lead|)`` (and ``16 eps |T|`` for N = 2)."""
     const, width, lead_fn = _deep_bound_fns()
+    if lead is not None:
+        g = mf.deep_general()
+        lead_fn = sp.lambdify((g.N, g.lam, mf.alpha_sym), lead, "math")
     eps = np.finfo(float).eps
     res, margin, n = {}, math.inf, 0
     for N in (3, 4, 5):
@@ -804,7 +895,7 @@ def dmf_asymptotic_check(budget: str, seed: int):
     return margin, {"sample_size": n + 1, "worst_error": e2, "by_case": res, "N2_error": e2}
 
 
-def _dmf_gd_general():
+def _dmf_gd_general(threshold=None):
     g = mf.deep_general()
     N, m, c = g.N, g.m, g.c
     o, ot, x = mf.nc_symbols("1_N 1_N^T x")
@@ -825,7 +916,8 @@ def _dmf_gd_general():
         _id((z - 1) ** N * (1 + c * N / (z - 1)), (z - 1) ** (N - 1) * (z - 1 + c * N),
             "symbolic N, matrix determinant lemma: det(zI - J) = (z-1)^N (1 + c 1^T 1/(z-1)) "
             "= (z - 1)^(N-1) (z - 1 + c N)"),
-        _id(g.threshold.subs(g.lam, m**N), 2 / (N * m ** (2 * N - 2)),
+        _id((g.threshold if threshold is None else threshold).subs(g.lam, m**N),
+            2 / (N * m ** (2 * N - 2)),
             "symbolic N: 2/(N lam^(2-2/N)) = 2/(N m^(2N-2)) at lam = m^N, so eta < threshold "
             "iff s = c N < 2"),
         _id(1 - (1 - s) ** 2, s * (2 - s), "1 - (1 - s)^2 = s(2 - s)"),
@@ -864,14 +956,15 @@ def dmf_quadrature_check(budget: str, seed: int):
     return 1e-8 - worst, {"sample_size": n, "worst_error": worst}
 
 
-def dmf_gd_check(budget: str, seed: int):
+def dmf_gd_check(budget: str, seed: int, threshold=None):
     """Layer-wise GD (N layers, balanced start 1e-3 off the minimum, plus a random layer
     perturbation) converges for eta = 0.95 x threshold and not for 1.05 x threshold."""
     rng = np.random.default_rng(seed)
     count, bad = 0, None
     for N in (2, 3, 4):
         for lam in (0.7, 1.5):
-            thr = 2 / (N * lam ** (2 - 2 / N))
+            thr = 2 / (N * lam ** (2 - 2 / N)) if threshold is None else \
+                float(threshold(N, lam))
             for f, should in ((0.95, True), (1.05, False)):
                 w = lam ** (1 / N) * (1 + 1e-3 * rng.standard_normal(N))
                 eta = f * thr
@@ -893,7 +986,7 @@ def dmf_gd_check(budget: str, seed: int):
 # =============================================================================================
 # claims
 # =============================================================================================
-def _c(id_, statement, part, evidence, **kw):
+def _c(id_, statement, part, evidence=(), **kw):
     return Claim(id=id_, statement=statement, source=src(part), model=MODEL, evidence=evidence,
                  **kw)
 
@@ -904,17 +997,25 @@ CLAIMS = [
                      ev.argument(_flow_steps, "flow derived from the loss by theory.gd, "
                                  "(n, r) = (2, 3), (3, 2)", at={"(n, r)": ((2, 3), (3, 2))})]),
     _c("mf.riccati", "X = UU^T obeys dX/dt = YX + XY - 2X^2.", "A [mf.riccati]",
-       [ev.argument(_riccati_general, "d(UU^T)/dt in the free algebra (every n, r)"),
-        ev.argument(_riccati_steps, "d(UU^T)/dt along the derived flow, explicit sizes",
+       claimed={"rhs": RICCATI_RHS},
+       build=lambda c: [
+        ev.argument(lambda: _riccati_general(c["rhs"]), "d(UU^T)/dt in the free algebra (every "
+                    "n, r)"),
+        ev.argument(lambda: _riccati_steps(c["rhs"]), "d(UU^T)/dt along the derived flow, "
+                    "explicit sizes",
                     at={"(n, r)": ((1, 1), (2, 1), (2, 3), (3, 2))})]),
     _c("mf.closed_form",
        "X(t) = e^{Yt} U0 (I_r + 2 U0^T S(t) U0)^{-1} U0^T e^{Yt}, S(t) = int_0^t e^{2Ys} ds, "
        "solves the Riccati equation with X(0) = U0 U0^T for any U0 (any r) and any symmetric Y "
        "(indefinite or singular).", "A [mf.closed_form]",
-       [ev.argument(closed_form_general_steps, "Leibniz rule in the free algebra (every n, r) "
+       claimed={"factor": sp.Integer(2)},
+       build=lambda c: [
+        ev.argument(lambda: closed_form_general_steps(c["factor"]),
+                    "Leibniz rule in the free algebra (every n, r) "
                     "with E' = YE, S' = E^2, (P^-1)' = -P^-1 P' P^-1 and [Y, E] = 0; "
                     "P = I + 2 U0^T S U0 >= I is invertible for t >= 0"),
-        ev.argument(closed_form_steps, "eigenbasis cross-check: polynomial identity N'D - ND' - "
+        ev.argument(lambda: closed_form_steps(c["factor"]),
+                    "eigenbasis cross-check: polynomial identity N'D - ND' - "
                     "D(YN + NY) + 2N^2 = 0 with e' = lam e, s' = e^2, n <= 3, r <= 4",
                     at={"(n, r)": CLOSED_FORM_SIZES})]),
     _c("mf.closed_form.ode",
@@ -932,22 +1033,31 @@ CLAIMS = [
     _c("mf.aligned",
        "U0 = alpha I, Y diagonal: each eigenvalue follows sigma_k(t) = lam_k / (1 + (lam_k/"
        "alpha^2 - 1) e^{-2 lam_k t}).", "A [mf.aligned]",
-       [ev.argument(_aligned_steps, "diagonal Riccati equation decouples: logistic ODE and "
-                    "initial value for a symbolic lam_k (every component, every n)")]),
+       claimed={"sigma": LAM_K / (1 + (LAM_K / mf.alpha_sym**2 - 1)
+                                  * sp.exp(-2 * LAM_K * mf.t_sym))},
+       build=lambda c: [ev.argument(lambda: _aligned_steps(c["sigma"]),
+                                    "diagonal Riccati equation decouples: logistic ODE and "
+                                    "initial value for a symbolic lam_k (every component, "
+                                    "every n)")]),
     _c("mf.aligned.half_time",
        "In the aligned case component k is half-learned at t_k = ln(lam_k/alpha^2 - 1)/"
-       "(2 lam_k).", "A [mf.aligned]", [ev.argument(_half_time_steps, "substitution")]),
+       "(2 lam_k).", "A [mf.aligned]",
+       claimed={"t_half": sp.log(LAM / mf.alpha_sym**2 - 1) / (2 * LAM)},
+       build=lambda c: [ev.argument(lambda: _half_time_steps(c["t_half"]), "substitution")]),
     _c("mf.aligned.width",
        "In the aligned case the 10% -> 90% width is ln 9 / lam_k, independent of alpha.",
-       "A [mf.aligned]", [ev.argument(_width_steps, "t_p for the logistic")]),
+       "A [mf.aligned]", claimed={"width": sp.log(9) / LAM},
+       build=lambda c: [ev.argument(lambda: _width_steps(c["width"]), "t_p for the logistic")]),
     _c("mf.generic_times",
        "Generic U0 = alpha B: t_k = ln(lam_k/(rho_k alpha^2))/(2 lam_k) + o(1), rho_k = "
        "det G_k/det G_{k-1} (G_k the Gram matrix of the first k rows of Q^T B); the error "
        "vanishes polynomially (measured ~alpha^1.5 to alpha^2) as alpha -> 0, for aligned, "
        "generic, under- (r = n-1) and over-parameterised (r = n+2) B.",
        "A [mf.generic_times]",
-       [ev.computed(generic_times_check, "exact t_k (closed form + Brent) vs prediction, "
-                 "alpha = 1e-2 .. 1e-8")]),
+       claimed={"t_k": sp.log(LAM / (RHO * mf.alpha_sym**2)) / (2 * LAM)},
+       build=lambda c: [ev.computed(functools.partial(generic_times_check, predict=sp.lambdify(
+           (LAM, RHO, mf.alpha_sym), c["t_k"], "numpy")),
+           "exact t_k (closed form + Brent) vs prediction, alpha = 1e-2 .. 1e-8")]),
     _c("mf.generic_times.order",
        "For small alpha (here alpha <= 1e-3, eigenvalue ratios >= 1.5) components are learned "
        "in order of decreasing lam.", "A [mf.generic_times]",
@@ -958,16 +1068,25 @@ CLAIMS = [
     _c("mf.generic_times.ratio",
        "t_{k+1}/t_k -> lam_k/lam_{k+1} as alpha -> 0, only logarithmically (error * "
        "ln(1/alpha^2) stays bounded).", "A [mf.generic_times]",
-       [ev.computed(ratio_check, "exact times at alpha = 1e-2 .. 1e-32")]),
+       claimed={"ratio": LAM / LAM_NEXT},
+       build=lambda c: [ev.computed(functools.partial(ratio_check, ratio=sp.lambdify(
+           (LAM, LAM_NEXT), c["ratio"], "math")), "exact times at alpha = 1e-2 .. 1e-32")]),
     _c("mf.plateau",
        "Plateau k lasts (1/2)(1/lam_{k+1} - 1/lam_k) ln(1/alpha^2) + O(1) (the O(1) term is "
        "ln(lam_{k+1}/rho_{k+1})/(2 lam_{k+1}) - ln(lam_k/rho_k)/(2 lam_k)) and its loss tends "
        "to (1/4) sum_{i>k} lam_i^2.", "A [mf.generic_times]",
-       [ev.computed(plateau_check, "exact plateaus vs predictions on four kinds of B")]),
+       claimed={"length_coefficient": sp.Rational(1, 2), "loss_coefficient": sp.Rational(1, 4)},
+       build=lambda c: [ev.computed(functools.partial(
+           plateau_check, length_coefficient=float(c["length_coefficient"]),
+           loss_coefficient=float(c["loss_coefficient"])),
+           "exact plateaus vs predictions on four kinds of B")]),
     _c("mf.zero_eigenvalue",
        "A zero eigenvalue's component decays as 1/(2t + c) with c = (1 + O(alpha^2))/(rho_k "
        "alpha^2), once the earlier components are learned.", "A [mf.generic_times]",
-       [ev.computed(zero_eigenvalue_check, "closed form, Y = diag(1, 0, -1)")]),
+       claimed={"offset": 1 / (RHO * mf.alpha_sym**2), "rate": sp.Integer(2)},
+       build=lambda c: [ev.computed(functools.partial(
+           zero_eigenvalue_check, offset=sp.lambdify((RHO, mf.alpha_sym), c["offset"], "math"),
+           rate=float(c["rate"])), "closed form, Y = diag(1, 0, -1)")]),
     _c("mf.rank_deficient",
        "With r < k, rho_k = 0 and the k-th component is never learned (rank X(t) <= r).",
        "A [mf.generic_times]",
@@ -981,29 +1100,47 @@ CLAIMS = [
     _c("mf.gd.half_step",
        "GD U' = U - eta (UU^T - Y) U half-learns component k at step ln(lam_k/(rho_k alpha^2))/"
        "(2 ln(1 + eta lam_k)) within one step (eta lam_1 <= 0.8).", "A [mf.gd]",
-       [ev.computed(gd_half_step_check, "batched GD, seeded B")]),
+       claimed={"step": sp.log(LAM / (RHO * mf.alpha_sym**2)) / (2 * sp.log(1 + ETA * LAM))},
+       build=lambda c: [ev.computed(functools.partial(
+           gd_half_step_check, step=sp.lambdify((LAM, RHO, mf.alpha_sym, ETA), c["step"],
+                                                "numpy")), "batched GD, seeded B")]),
     _c("mf.gd.sharpness",
        "The sharpness at a minimiser (Y PSD) is 2 lam_1.", "A [mf.gd]",
-       [ev.computed(gd_sharpness_check, "exact Hessian quadratic form, random PSD Y"),
-        ev.argument(_sharpness_steps, "Hessian spectra at explicit minimisers",
+       claimed={"sharpness": 2 * LAM_1},
+       build=lambda c: [
+        ev.computed(functools.partial(gd_sharpness_check,
+                                      sharpness=sp.lambdify(LAM_1, c["sharpness"], "math")),
+                    "exact Hessian quadratic form, random PSD Y"),
+        ev.argument(lambda: _sharpness_steps(c["sharpness"]),
+                    "Hessian spectra at explicit minimisers",
                     at={"(n, r)": SHARPNESS_SIZES})],
        forall={"(n, r)": "every n, r >= 1"}),
     _c("mf.gd.stability", "GD is linearly stable at the minimum (Y PSD) iff eta lam_1 < 1.",
        "A [mf.gd]",
-       [ev.computed(gd_stability_check, "matrix GD at eta lam_1 = 0.95 and 1.05"),
-        ev.argument(_stability_steps, "multipliers 1 - eta h of the GD Jacobian at explicit "
+       # the numeric check brackets the threshold at +-5%: mutants are 20% off
+       claimed={"c_max": sp.Integer(1)}, mutation_delta=0.2,
+       build=lambda c: [
+        ev.computed(functools.partial(gd_stability_check, c_max=float(c["c_max"])),
+                    "matrix GD at eta lam_1 = 0.95 and 1.05"),
+        ev.argument(lambda: _stability_steps(c["c_max"]),
+                    "multipliers 1 - eta h of the GD Jacobian at explicit "
                     "minimisers, and the scalar map", at={"(n, r)": SHARPNESS_SIZES})],
        forall={"(n, r)": "every n, r >= 1"}),
     _c("mf.gd.two_cycle",
        "For 1 < c = eta lam < sqrt5 - 1 the learned component has an exact stable 2-cycle: "
        "u^2/lam alternates between s_+- = (c + 1 +- sqrt((c - 1)(c + 3)))/(2c), multiplier "
        "7 - 4c - 2c^2; it exists for all c > 1.", "A [mf.gd]",
-       [ev.computed(two_cycle_check, "scalar and matrix GD orbits"),
-        ev.argument(_two_cycle_steps, "derivation of the 2-cycle")]),
+       claimed=dict(_TWO_CYCLE),
+       build=lambda c: [
+        ev.computed(functools.partial(two_cycle_check, claimed=c), "scalar and matrix GD orbits"),
+        ev.argument(lambda: _two_cycle_steps(c), "derivation of the 2-cycle")]),
     _c("dmf.ode",
        "Depth-N aligned model (W_j(0) = alpha I, loss 1/2|W_N...W_1 - Y|^2): each component "
        "x = w^N follows x' = N x^{2-2/N}(lam - x).", "dmf (B)",
-       [ev.argument(_dmf_ode_general, "balanced layer-wise flow, symbolic depth N"),
+       claimed={"rhs": N_SYM * X_SYM ** (2 - 2 / N_SYM) * (LAM - X_SYM)},
+       build=lambda c: [
+        ev.argument(lambda: _dmf_ode_general(c["rhs"]),
+                    "balanced layer-wise flow, symbolic depth N"),
         ev.argument(_dmf_ode_steps, "derived layer-wise flow, N = 2..5",
                     at={"N": (2, 3, 4, 5)})],
        forall={"N": "every N >= 1"}),
@@ -1013,18 +1150,28 @@ CLAIMS = [
     _c("dmf.half_time.asymptotic",
        "For N >= 3, T = 1/((N-2) lam alpha^{N-2}) + O(1) (polynomial separation); for N = 2 "
        "it is logarithmic.", "dmf (B)",
-       [ev.computed(dmf_asymptotic_check, "quadrature, alpha = 1e-1 .. 1e-3, inside the proven "
+       claimed={"lead": 1 / ((N_SYM - 2) * LAM * mf.alpha_sym ** (N_SYM - 2))},
+       build=lambda c: [
+        ev.computed(functools.partial(dmf_asymptotic_check, lead=c["lead"]),
+                    "quadrature, alpha = 1e-1 .. 1e-3, inside the proven "
                     "enclosure"),
-        ev.argument(_dmf_asym_steps, "substitution x = w^N, partial fractions, a primitive of "
+        ev.argument(lambda: _dmf_asym_steps(c["lead"]),
+                    "substitution x = w^N, partial fractions, a primitive of "
                     "the leading part and a bound on the rest (symbolic N)")],
        forall={"N": "every N >= 3"}),
     _c("dmf.gd",
        "Layer-wise GD is linearly stable at w* = lam^{1/N} iff eta < 2/(N lam^{2-2/N}).",
-       "dmf (B)", [ev.computed(dmf_gd_check, "layer-wise GD at 0.95 and 1.05 x threshold"),
-                   ev.argument(_dmf_gd_general, "Jacobian I - c 1 1^T at the balanced minimum, "
-                               "symbolic depth N"),
-                   ev.argument(_dmf_gd_steps, "Jacobian eigenvalues, N = 2..5",
-                               at={"N": (2, 3, 4, 5)})],
+       "dmf (B)", claimed={"threshold": 2 / (N_SYM * LAM ** (2 - 2 / N_SYM))},
+       mutation_delta=0.2,   # well above the +-5% bracket of the numeric check
+       build=lambda c: [
+           ev.computed(functools.partial(dmf_gd_check, threshold=sp.lambdify(
+               (N_SYM, LAM), c["threshold"], "math")), "layer-wise GD at 0.95 and 1.05 x "
+               "threshold"),
+           ev.argument(lambda: _dmf_gd_general(c["threshold"]),
+                       "Jacobian I - c 1 1^T at the balanced minimum, "
+                       "symbolic depth N"),
+           ev.argument(_dmf_gd_steps, "Jacobian eigenvalues, N = 2..5",
+                       at={"N": (2, 3, 4, 5)})],
        forall={"N": "every N >= 1"}),
 ]
 
@@ -1032,6 +1179,19 @@ CLAIMS = [
 # =============================================================================================
 # table and plots
 # =============================================================================================
+#: option limits of the table and plots: eigenvalues in [SPEC_MIN, SPEC_MAX] with a ratio of at
+#: most SPEC_RATIO, at most 6 of them; alpha in [ALPHA_MIN, 1); at most 8 alphas and 4 kinds of B;
+#: a B file of at most B_FILE_MAX bytes with at most B_COLS_MAX columns. The closed form is
+#: evaluated at a precision that grows with 2 lam_1 t, and t_k ~ ln(1/(rho_k alpha^2))/(2 lam_k):
+#: these bounds keep 2 lam_1 t_k below ~1e4 e-foldings (a few thousand digits), and
+#: MAX_EFOLDINGS refuses inputs (a B with a tiny rho_k) that would go beyond.
+SPEC_MIN, SPEC_MAX, SPEC_RATIO = 1e-2, 1e2, 100.0
+ALPHA_MIN = 1e-12
+B_FILE_MAX = 2**20
+B_COLS_MAX = 64
+MAX_EFOLDINGS = 2e4
+
+
 def _parse_spectrum(text) -> tuple:
     try:
         vals = tuple(float(v) for v in str(text).replace(" ", "").split(",") if v)
@@ -1041,6 +1201,12 @@ def _parse_spectrum(text) -> tuple:
         raise ValueError(f"spectrum {text!r} is empty or not finite")
     if len(vals) > 6:
         raise ValueError(f"spectrum {text!r}: at most 6 eigenvalues")
+    if not all(SPEC_MIN <= v <= SPEC_MAX for v in vals):
+        raise ValueError(f"spectrum {text!r}: every eigenvalue must lie in [{SPEC_MIN:g}, "
+                         f"{SPEC_MAX:g}] (learning times need lambda_k > 0)")
+    if max(vals) / min(vals) > SPEC_RATIO:
+        raise ValueError(f"spectrum {text!r}: the ratio of the largest to the smallest "
+                         f"eigenvalue must be at most {SPEC_RATIO:g}")
     return tuple(sorted(vals, reverse=True))
 
 
@@ -1049,13 +1215,61 @@ def _parse_alphas(text) -> tuple:
         vals = tuple(float(v) for v in str(text).split(",") if v.strip())
     except ValueError:
         raise ValueError(f"alphas {text!r} is not a comma-separated list of numbers") from None
-    if not vals or not all(0 < v < 1 for v in vals):
-        raise ValueError(f"alphas {text!r} must lie in (0, 1)")
+    if not vals or not all(ALPHA_MIN <= v < 1 for v in vals):
+        raise ValueError(f"alphas {text!r} must lie in [{ALPHA_MIN:g}, 1)")
+    if len(vals) > 8:
+        raise ValueError(f"alphas {text!r}: at most 8 values")
     return vals
 
 
+def _parse_seed(seed) -> int:
+    try:
+        sd = int(seed)
+    except (TypeError, ValueError):
+        raise ValueError(f"seed {seed!r} is not an integer") from None
+    if not 0 <= sd < 2**32:
+        raise ValueError(f"seed {seed!r} must lie in [0, 2^32)")
+    return sd
+
+
+def _parse_budget(budget) -> str:
+    if budget not in ("quick", "full"):
+        raise ValueError(f"budget {budget!r} is not quick or full")
+    return budget
+
+
+def _parse_kind(kind) -> str:
+    kind = str(kind).strip()
+    if kind not in KINDS:
+        raise ValueError(f"B kind {kind!r} is not one of {', '.join(KINDS)}")
+    return kind
+
+
+def _check_efoldings(spec: tuple, B: np.ndarray, alphas, what: str):
+    """Refuse inputs whose learning times need more than MAX_EFOLDINGS of the closed form."""
+    rho = nf.gram_ratios(B)
+    lam = np.asarray(spec)
+    m = min(len(lam), rho.size)
+    pos = rho[:m] > 0
+    if not np.any(pos):
+        return
+    t = np.log(lam[:m][pos] / (rho[:m][pos] * min(alphas) ** 2)) / (2 * lam[:m][pos])
+    if 2 * lam[0] * float(np.max(t)) > MAX_EFOLDINGS:
+        raise ValueError(f"{what}: the learning times would need 2 lambda_1 t > "
+                         f"{MAX_EFOLDINGS:g} (a B with a tiny rho_k, or alpha too small)")
+
+
 def _load_B(path: str, n: int) -> np.ndarray:
-    """An ``n x r`` initialisation direction from a ``.npy`` or text file (one row per line)."""
+    """An ``n x r`` initialisation direction from a ``.npy`` or text file (one row per line) of at
+    most :data:`B_FILE_MAX` bytes and :data:`B_COLS_MAX` columns."""
+    import os
+
+    try:
+        size = os.stat(path).st_size
+    except OSError as exc:
+        raise ValueError(f"B file {path!r}: {type(exc).__name__}: {exc}") from None
+    if size > B_FILE_MAX:
+        raise ValueError(f"B file {path!r}: {size} bytes, more than the limit {B_FILE_MAX}")
     try:
         if path.endswith(".npy"):
             B = np.load(path, allow_pickle=False)
@@ -1068,6 +1282,9 @@ def _load_B(path: str, n: int) -> np.ndarray:
         B = B[:, None]
     if B.ndim != 2 or B.shape[0] != n or not np.all(np.isfinite(B)):
         raise ValueError(f"B file {path!r}: need a finite {n} x r matrix, got shape {B.shape}")
+    if not 1 <= B.shape[1] <= B_COLS_MAX or np.abs(B).max() > 1e6:
+        raise ValueError(f"B file {path!r}: need 1 <= r <= {B_COLS_MAX} columns and entries of "
+                         "size at most 1e6")
     return B
 
 
@@ -1091,17 +1308,17 @@ def learning_times_table(spectrum="4,2,1", B="aligned,generic", alphas="1e-2,1e-
     """
     spec = _parse_spectrum(spectrum)
     kinds = [k.strip() for k in str(B).split(",") if k.strip()]
+    if not kinds or len(kinds) > 4:
+        raise ValueError(f"B {B!r}: give 1 to 4 kinds")
+    al = _parse_alphas(alphas)
+    sd = _parse_seed(seed)
     matrices = {}
     for k in kinds:
         if k.startswith("file:"):
             matrices[k] = _load_B(k[len("file:"):], len(spec))
+            _check_efoldings(spec, matrices[k], al, f"B {k!r}")
         elif k not in KINDS:
             raise ValueError(f"B kind {k!r} is not one of {', '.join(KINDS)} or file:PATH")
-    al = _parse_alphas(alphas)
-    try:
-        sd = int(seed)
-    except ValueError:
-        raise ValueError(f"seed {seed!r} is not an integer") from None
     cols = ["B", "alpha", "k", "lambda_k", "rho_k", "t_k exact", "t_k predicted", "error",
             "plateau length", "plateau length predicted", "plateau loss",
             "plateau loss predicted"]
@@ -1151,11 +1368,12 @@ def plot_staircase(budget: str = "quick", seed: int = 0, spectrum="4,2,1", B="ge
     from proofs_check.plots import new_figure
 
     spec = _parse_spectrum(spectrum)
-    kind = str(B)
-    Bm = B_of(kind, len(spec), int(seed))
+    kind = _parse_kind(B)
+    seed = _parse_seed(seed)
+    npts = 120 if _parse_budget(budget) == "quick" else 400
+    Bm = B_of(kind, len(spec), seed)
     Y = np.diag(spec)
     fig, ax = new_figure()
-    npts = 120 if budget == "quick" else 400
     colors = ["C0", "C1", "C2", "C3"]
     alphas = (1e-2, 1e-4, 1e-8)
     T = 1.3 * max(float(np.nanmax(_times(spec, kind, a, int(seed)).exact)) for a in alphas)
@@ -1188,11 +1406,12 @@ def plot_loss(budget: str = "quick", seed: int = 0, spectrum="4,2,1", B="generic
     from proofs_check.plots import new_figure
 
     spec = _parse_spectrum(spectrum)
-    kind = str(B)
-    Bm = B_of(kind, len(spec), int(seed))
+    kind = _parse_kind(B)
+    seed = _parse_seed(seed)
+    npts = 120 if _parse_budget(budget) == "quick" else 400
+    Bm = B_of(kind, len(spec), seed)
     Y = np.diag(spec)
     fig, ax = new_figure()
-    npts = 120 if budget == "quick" else 400
     alphas = (1e-2, 1e-4, 1e-8)
     T = 1.3 * max(float(np.nanmax(_times(spec, kind, a, int(seed)).exact)) for a in alphas)
     ts = np.linspace(0, T, npts)

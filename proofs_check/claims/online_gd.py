@@ -13,13 +13,15 @@ Correction to our specification: the chunked WY expression
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
 
 from numerics import delta_scan as ds
 from proofs_check import evidence as ev
 from proofs_check.claim import Claim
-from proofs_check.claims.matrix_factorization import _id, _q
+from proofs_check.claims.matrix_factorization import _id, _q, as_matrix
 from proofs_check.evidence.property import PropertySearch
 from theory.models import matrix_factorization as mf
 from theory.models import online_gd as og
@@ -36,6 +38,9 @@ CORRECTIONS = [
 ]
 
 
+_F = og.deltanet_free()   # the free-algebra symbols S, k, k^T, v, beta of the claimed formulas
+
+
 # Identities between non-commutative symbols (theory's free-algebra forms) hold for matrices and
 # vectors of every size, so they prove the statements for every d, d_v; a size symbol enters only
 # through the matrix determinant lemma (det(I + u v^T) = 1 + v^T u), written for a symbolic d.
@@ -43,32 +48,40 @@ def _nc_note(text: str) -> str:
     return f"{text} [free algebra: every d, d_v]"
 
 
-def _gd_general():
+def _gd_general(update=None):
     s, term, entry = og.deltanet_entry()
     f = og.deltanet_free()
+    update = f.update if update is None else update
     return [_id(sp.diff(term, s), entry,
                 "every d_k, d_v: only r_a = S_ab k_b + rho_a contains S_ab, so dL/dS_ab = "
                 "r_a k_b = ((Sk - v) k^T)_ab"),
-            _id(f.gd_update, f.update,
+            _id(f.gd_update, update,
                 _nc_note("S - beta (Sk - v) k^T = S(I - beta k k^T) + beta v k^T"))]
 
 
-def _gd_steps():
+def _dn_env(dn):
+    return {_F.S: dn.S, _F.k: dn.k, _F.kt: dn.k.T, _F.v: dn.v, _F.beta: dn.beta}
+
+
+def _gd_steps(update=None):
     dn = og.deltanet(2, 2)
-    return [_id(dn.S_next, dn.closed, "GD step derived by theory.gd on 1/2|Sk - v|^2 = "
+    closed = dn.closed if update is None else as_matrix(update, _dn_env(dn))
+    return [_id(dn.S_next, closed, "GD step derived by theory.gd on 1/2|Sk - v|^2 = "
                 "S(I - beta kk^T) + beta v k^T (d_k = d_v = 2)", at={"(d_k, d_v)": [(2, 2)]})]
 
 
-def _residual_general():
+def _residual_general(factor=None):
     f = og.deltanet_free()
-    return [_id(f.update * f.k - f.v, (f.S * f.k - f.v) * (1 - f.beta * f.kt * f.k),
+    factor = 1 - f.beta * f.kt * f.k if factor is None else factor
+    return [_id(f.update * f.k - f.v, (f.S * f.k - f.v) * factor,
                 _nc_note("S_t k - v = (S_{t-1} k - v)(1 - beta k^T k), k^T k = |k|^2 a scalar"))]
 
 
-def _residual_steps():
+def _residual_steps(factor=None):
     dn = og.deltanet(3, 2)
     kk = (dn.k.T * dn.k)[0]
-    return [_id(dn.closed * dn.k - dn.v, (1 - dn.beta * kk) * (dn.S * dn.k - dn.v),
+    fac = 1 - dn.beta * kk if factor is None else as_matrix(factor, _dn_env(dn))[0, 0]
+    return [_id(dn.closed * dn.k - dn.v, fac * (dn.S * dn.k - dn.v),
                 "S_t k - v = (1 - beta |k|^2)(S_{t-1} k - v) (d_k = 3, d_v = 2)",
                 at={"(d_k, d_v)": [(3, 2)]})]
 
@@ -76,18 +89,20 @@ def _residual_steps():
 D_SYM = sp.Symbol("d", integer=True, positive=True)
 
 
-def _eig_general(beta=None):
+def _eig_general(beta=None, eigenvalue=None):
     """Eigenvalues of ``I - beta k k^T`` for a unit ``k`` and every ``d``: eigenvectors ``k`` and
-    ``k^perp`` (free algebra), characteristic polynomial by the determinant lemma (symbolic d)."""
+    ``k^perp`` (free algebra), characteristic polynomial by the determinant lemma (symbolic d);
+    ``eigenvalue`` is the claimed eigenvalue on ``k`` (true: ``1 - beta``)."""
     f = og.deltanet_free()
     b = f.beta if beta is None else beta
+    lam = 1 - b if eigenvalue is None else eigenvalue
     k, kt = f.k, f.kt
     (x,) = mf.nc_symbols("x")
     z, ksq = sp.Symbol("z"), sp.Symbol("|k|^2", positive=True)
     H = 1 - b * k * kt
     d = D_SYM
     return [
-        _id(H * k - (1 - b) * k, -b * k * (kt * k - 1),
+        _id(H * k - lam * k, -b * k * (kt * k - 1),
             _nc_note(f"(I - {b} k k^T) k = (1 - {b}) k when k^T k = 1")),
         _id(H * x - x, -b * k * (kt * x),
             _nc_note(f"(I - {b} k k^T) x = x when k^T x = 0 (k^perp has dimension d - 1)")),
@@ -95,7 +110,7 @@ def _eig_general(beta=None):
             f"symbolic d, matrix determinant lemma: det(zI - I + {b} k k^T) = "
             f"(z - 1)^d (1 + {b}|k|^2/(z - 1)) = (z - 1)^(d-1) (z - 1 + {b}|k|^2)"),
         _id(((z - 1) ** (d - 1) * (z - 1 + b * ksq)).subs(ksq, 1),
-            (z - (1 - b)) * (z - 1) ** (d - 1),
+            (z - lam) * (z - 1) ** (d - 1),
             f"|k| = 1: the roots are 1 - {b} (once) and 1 (d - 1 times)"),
     ]
 
@@ -121,35 +136,37 @@ def _symmetric_step(beta=None):
                         "spectral norm = largest |eigenvalue|"))
 
 
-def _norm_steps():
+def _norm_steps(beta_range=(0, 2)):
     b = og.beta_sym
+    lo, hi = (sp.nsimplify(v) for v in beta_range)
     # |1 - beta| <= 1  <=>  1 - (1 - beta)^2 = beta(2 - beta) >= 0; the ends give |1 - beta| = 1
     return [*_eig_general(),
             _symmetric_step(),
             _id(1 - (1 - b) ** 2, b * (2 - b), "1 - (1 - beta)^2 = beta (2 - beta)"),
-            ev.sign_fact(b * (2 - b), b, 0, 2, statement="|1 - beta| < 1 for 0 < beta < 2"),
-            _id((1 - b).subs(b, 0), 1, "beta = 0: eigenvalue 1 - beta = 1"),
-            _id((1 - b).subs(b, 2), -1, "beta = 2: eigenvalue 1 - beta = -1")]
+            ev.sign_fact(b * (2 - b), b, lo, hi, statement="|1 - beta| < 1 for 0 < beta < 2"),
+            _id((1 - b).subs(b, lo), 1, "beta = 0: eigenvalue 1 - beta = 1"),
+            _id((1 - b).subs(b, hi), -1, "beta = 2: eigenvalue 1 - beta = -1")]
 
 
-def _reflection_general():
+def _reflection_general(beta=2):
     f = og.deltanet_free()
     k, kt = f.k, f.kt
-    H = 1 - 2 * k * kt
+    b = sp.nsimplify(beta)
+    H = 1 - b * k * kt
     d, z = D_SYM, sp.Symbol("z")
-    charpoly = (z - (1 - 2)) * (z - 1) ** (d - 1)
+    charpoly = (z - (1 - b)) * (z - 1) ** (d - 1)
     return [
         _id(H * H - 1, 4 * k * (kt * k - 1) * kt,
             _nc_note("H^2 - I = 4 k (k^T k - 1) k^T = 0 for |k| = 1: involutive")),
         _id(mf.nc_transpose(H, {k: kt}), H, _nc_note("H^T = H, so H^T H = H^2 = I: orthogonal")),
-        *_eig_general(sp.Integer(2)),
+        *_eig_general(b),
         _id((-1) ** d * charpoly.subs(z, 0), -1,
             "symbolic d: det H = (-1)^d det(0 I - H) = (-1)^d (0 + 1)(0 - 1)^(d-1) = -1"),
     ]
 
 
-def _reflection_steps():
-    H = og.householder(og.unit_vector(3), 2)
+def _reflection_steps(beta=2):
+    H = og.householder(og.unit_vector(3), sp.nsimplify(beta))
     return [_id(H * H, sp.eye(3), "H^2 = I (d = 3)", at={"d": [3]}),
             _id(H.T * H, sp.eye(3), "H^T H = I (d = 3)", at={"d": [3]}),
             _id(H.det(), -1, "det H = -1 (d = 3)", at={"d": [3]})]
@@ -243,11 +260,15 @@ def _complex_general():
     ]
 
 
-def _parity_steps():
+def _parity_steps(flip_beta=2, damp_range=(0, 1)):
+    """``flip_beta``: the claimed beta of a 1-bit (beta_t = flip_beta x_t, true: 2); the claimed
+    range of beta where the sign never flips (true: [0, 1])."""
     b = og.beta_sym
     S = sp.Symbol("S", integer=True)
     p, q = sp.symbols("p q", nonnegative=True)
-    f0, f1 = og.parity_factor(0), og.parity_factor(1)
+    fb = sp.nsimplify(flip_beta)
+    lo, hi = (sp.nsimplify(v) for v in damp_range)
+    f0, f1 = 1 - fb * 0, 1 - fb * 1   # the 1-D transition 1 - beta_t k^2 with k = 1
     flips = ev.induction(
         ev.argument([_id(f0, (-1) ** 0, "x_1 = 0: 1 - 2 x_1 = 1 = (-1)^0"),
                      _id(f1, (-1) ** 1, "x_1 = 1: 1 - 2 x_1 = -1 = (-1)^1")],
@@ -259,9 +280,9 @@ def _parity_steps():
                     "prod_{t<=T} = (-1)^S, S = x_1 + ... + x_T  =>  times (1 - 2 x_(T+1)) it is "
                     "(-1)^(S + x_(T+1)), symbolic integer S"),
         var="T", start=1, description="prod_{t<=T} (1 - 2 x_t) = (-1)^(sum x_t) for every T")
-    factor = [ev.sign_fact(1 - b, b, 0, 1, statement="1 - beta > 0 for 0 < beta < 1"),
-              _id((1 - b).subs(b, 0), 1, "1 - beta = 1 at beta = 0"),
-              _id((1 - b).subs(b, 1), 0, "1 - beta = 0 at beta = 1 (the state is zeroed)")]
+    factor = [ev.sign_fact(1 - b, b, lo, hi, statement="1 - beta > 0 for 0 < beta < 1"),
+              _id((1 - b).subs(b, lo), 1, "1 - beta = 1 at beta = 0"),
+              _id((1 - b).subs(b, hi), 0, "1 - beta = 0 at beta = 1 (the state is zeroed)")]
     never = ev.induction(
         ev.argument(factor, "T = 1: 1 - beta_1 >= 0 for beta_1 in [0, 1]"),
         ev.argument([*factor, ev.positivity(p * q, strict=False,
@@ -325,15 +346,19 @@ def wy_general(mutation: str = ""):
     ]
 
 
-def parity_check(budget: str, seed: int):
+def parity_check(budget: str, seed: int, flip_beta: float = 2.0):
     """Numba scan on random bit strings: state == (-1)^(cumsum x) exactly (flip) and > 0
-    (damp). No tolerance: +-1 products are exact in float64."""
+    (damp). No tolerance: +-1 products are exact in float64. ``flip_beta`` is the claimed beta of
+    a 1-bit: the product of (1 - flip_beta x_t) must also be (-1)^(cumsum x)."""
     rng = np.random.default_rng(seed)
     n, bad = 0, 0.0
+    fb = float(flip_beta)
     for _ in range(_q(budget, 20, 200)):
         x = rng.integers(0, 2, int(rng.integers(1, 300)))
         s = ds.parity_signs(x, "flip")
-        bad = max(bad, float(np.abs(s - (-1.0) ** np.cumsum(x)).max()))
+        target = (-1.0) ** np.cumsum(x)
+        claimed = np.cumprod(1.0 - fb * x)   # the transition with beta_t = flip_beta x_t
+        bad = max(bad, float(np.abs(s - target).max()), float(np.abs(claimed - target).max()))
         d = ds.parity_signs(x, "damp")
         if np.any(d <= 0):
             bad = max(bad, 1.0)
@@ -389,9 +414,10 @@ def norm_margin(seed_: int, d: int, beta: float):
     return 1.0 + 1e-12 - float(np.linalg.norm(np.eye(d) - beta * np.outer(k, k), 2))
 
 
-def _c(id_, statement, evidence, forall=None):
+def _c(id_, statement, evidence=(), forall=None, claimed=None, build=None):
     return Claim(id=id_, statement=statement, source=SRC, model=MODEL, evidence=evidence,
-                 forall=forall or {})
+                 forall=forall or {}, claimed=claimed, build=build)
+
 
 
 _EVERY_D = {"d": "every d >= 1"}
@@ -400,31 +426,47 @@ _EVERY_NH = {"n_h": "every n_h >= 1"}
 CLAIMS = [
     _c("delta.gd_step", "S_t = S_{t-1}(I - beta_t k_t k_t^T) + beta_t v_t k_t^T is one GD step "
        "of size beta_t on L_t(S) = 1/2|S k_t - v_t|^2.",
-       [ev.argument(_gd_general, "entrywise gradient and the free-algebra update (every d_k, "
-                    "d_v)"),
-        ev.argument(_gd_steps, "map derived by theory.gd (d_k = d_v = 2)",
+       claimed={"update": _F.S * (1 - _F.beta * _F.k * _F.kt) + _F.beta * _F.v * _F.kt},
+       build=lambda c: [
+        ev.argument(lambda: _gd_general(c["update"]), "entrywise gradient and the free-algebra "
+                    "update (every d_k, d_v)"),
+        ev.argument(lambda: _gd_steps(c["update"]), "map derived by theory.gd (d_k = d_v = 2)",
                     at={"(d_k, d_v)": [(2, 2)]})]),
     _c("delta.residual", "The residual is multiplied by (1 - beta_t |k_t|^2): S_t k_t - v_t = "
        "(1 - beta_t|k_t|^2)(S_{t-1} k_t - v_t).",
-       [ev.argument(_residual_general, "free-algebra identity (every d_k, d_v)"),
-        ev.argument(_residual_steps, "explicit sizes", at={"(d_k, d_v)": [(3, 2)]})]),
+       claimed={"factor": 1 - _F.beta * _F.kt * _F.k},
+       build=lambda c: [
+        ev.argument(lambda: _residual_general(c["factor"]), "free-algebra identity (every d_k, "
+                    "d_v)"),
+        ev.argument(lambda: _residual_steps(c["factor"]), "explicit sizes",
+                    at={"(d_k, d_v)": [(3, 2)]})]),
     _c("delta.eigenvalues", "For unit k, eig(I - beta k k^T) = {1 - beta, 1, ..., 1}.",
-       [ev.argument(_eig_general, "eigenvectors k and k^perp, determinant lemma with a symbolic "
-                    "d"),
+       claimed={"eigenvalue": 1 - og.beta_sym},
+       build=lambda c: [
+        ev.argument(lambda: _eig_general(eigenvalue=c["eigenvalue"].subs(og.beta_sym, _F.beta)),
+                    "eigenvectors k and k^perp, determinant lemma with a symbolic d"),
         ev.argument(_eig_steps, "characteristic polynomial with a rational unit key",
                     at={"d": (2, 3)})],
        forall=_EVERY_D),
     _c("delta.norm", "For unit k, beta in [0, 2] gives eigenvalues in [-1, 1] and spectral "
        "norm <= 1.",
-       [PropertySearch(norm_margin, {"seed_": range(0, 10**6), "d": range(1, 9),
-                                     "beta": (0.0, 2.0)}, examples={"quick": 100, "full": 1000},
+       claimed={"beta": (0, 2)},
+       build=lambda c: [
+        PropertySearch(norm_margin, {"seed_": range(0, 10**6), "d": range(1, 9),
+                                     "beta": tuple(float(v) for v in c["beta"])},
+                       examples={"quick": 100, "full": 1000},
                        description="Hypothesis over keys, dimension and beta"),
-        ev.argument(_norm_steps, "eigenvalues (symbolic d), symmetry and |1 - beta| <= 1")],
+        ev.argument(lambda: _norm_steps(c["beta"]), "eigenvalues (symbolic d), symmetry and "
+                    "|1 - beta| <= 1")],
        forall={**_EVERY_D, "beta": (0, 2)}),
     _c("delta.reflection", "beta = 2 with a unit key is a reflection (orthogonal, involutive, "
        "det -1).",
-       [ev.argument(_reflection_general, "free algebra and the eigenvalues (symbolic d)"),
-        ev.argument(_reflection_steps, "rational unit key, d = 3", at={"d": (3,)})],
+       claimed={"beta": sp.Integer(2)},
+       build=lambda c: [
+        ev.argument(lambda: _reflection_general(c["beta"]), "free algebra and the eigenvalues "
+                    "(symbolic d)"),
+        ev.argument(lambda: _reflection_steps(c["beta"]), "rational unit key, d = 3",
+                    at={"d": (3,)})],
        forall=_EVERY_D),
     _c("delta.product", "DeltaProduct: n_h steps per token give H_t = H_{t-1} A_t + B_t with "
        "A_t = prod_j (I - beta_j k_j k_j^T) in order and B_t = sum_j beta_j v_j k_j^T "
@@ -445,8 +487,12 @@ CLAIMS = [
        forall={"n_h": "every n_h >= 2"}),
     _c("delta.parity", "A 1-D DeltaNet with beta_t = 2 x_t (x_t in {0, 1}, k = 1) has "
        "transition prod(1 - 2x_t) = (-1)^(sum x_t); with beta_t in [0, 1] the sign never flips.",
-       [ev.computed(parity_check, "Numba scan on random bit strings"),
-        ev.argument(_parity_steps, "two inductions on the length T")],
+       claimed={"flip_beta": sp.Integer(2), "damp_beta": (sp.Integer(0), sp.Integer(1))},
+       build=lambda c: [
+        ev.computed(functools.partial(parity_check, flip_beta=float(c["flip_beta"])),
+                    "Numba scan on random bit strings"),
+        ev.argument(lambda: _parity_steps(c["flip_beta"], c["damp_beta"]),
+                    "two inductions on the length T")],
        forall={"T": "every length T >= 1", "beta": (0, 1)}),
     _c("delta.wy", "Chunked (WY) form: prod_{i=1}^C (I - beta_i k_i k_i^T) in recurrence order "
        "= I - W^T K, W = (I + tril(diag(beta) K K^T, -1))^{-1} diag(beta) K; the expression "

@@ -9,6 +9,7 @@ the exact Hessian of the loss (:func:`theory.gd.hessian`), evaluated at the comp
 
 from __future__ import annotations
 
+import functools
 import math
 
 import mpmath
@@ -41,17 +42,10 @@ def _problems():
     }
 
 
-def loss_ratio(problem: str, eta: float, x0, steps: int = 400, dps: int = 60):
-    """GD on a catalogue problem in mpmath: returns ``(ratio, claimed, hmax_eta)`` where ratio is
-    ``L_{k+1}/L_k`` at the end, claimed ``max_i (1 - eta h_i)^2`` over the non-zero Hessian
-    eigenvalues at the final point, and ``eta max h_i``.
-
-    Examples
-    --------
-    >>> r, c, s = loss_ratio("two-factor", 0.3, (1.3, 0.4), steps=200)
-    >>> abs(r - c) < 1e-6, s < 2
-    (True, True)
-    """
+@functools.lru_cache(maxsize=256)
+def _orbit(problem: str, eta: float, x0: tuple, steps: int, dps: int):
+    """``(ratio, non-zero Hessian eigenvalues)`` at the end of a GD orbit in mpmath (cached: the
+    orbit does not depend on the claimed rate, so mutants reuse it)."""
     loss, params = _problems()[problem]
     F = gd_map(loss, params, step=sp.Symbol("eta", positive=True))
     upd = sp.lambdify((*params, F.step), F.update, "mpmath")
@@ -73,13 +67,38 @@ def loss_ratio(problem: str, eta: float, x0, steps: int = 400, dps: int = 60):
     # drop the zero eigenvalues (tangent to the minimiser manifold): at a limit computed to 60
     # digits they come back as ~eps |H| ~ 1e-16 after the float64 conversion; non-zero ones are
     # >= 0.1 on these problems, so 1e-8 separates them
-    h = h[np.abs(h) > 1e-8 * max(1.0, np.abs(h).max())]
-    return ratio, float(np.max((1 - eta * h) ** 2)), float(eta * h.max())
+    return ratio, h[np.abs(h) > 1e-8 * max(1.0, np.abs(h).max())]
 
 
-def pl_rate_check(budget: str, seed: int):
+def loss_ratio(problem: str, eta: float, x0, steps: int = 400, dps: int = 60, rate=None):
+    """GD on a catalogue problem in mpmath: returns ``(ratio, claimed, hmax_eta)`` where ratio is
+    ``L_{k+1}/L_k`` at the end, claimed ``max_i (1 - eta h_i)^2`` over the non-zero Hessian
+    eigenvalues at the final point, and ``eta max h_i``.
+
+    Examples
+    --------
+    >>> r, c, s = loss_ratio("two-factor", 0.3, (1.3, 0.4), steps=200)
+    >>> abs(r - c) < 1e-6, s < 2
+    (True, True)
+    """
+    ratio, h = _orbit(problem, float(eta), tuple(float(v) for v in x0), int(steps), int(dps))
+    per_mode = (1 - eta * h) ** 2 if rate is None else rate(eta, h)
+    return ratio, float(np.max(per_mode)), float(eta * h.max())
+
+
+ETA, H_SYM = sp.symbols("eta h", positive=True)
+
+
+def _rate_fn(expr):
+    """The claimed per-mode rate ``expr(eta, h)`` as a vectorised float function."""
+    f = sp.lambdify((ETA, H_SYM), expr, "numpy")
+    return lambda eta, h: np.broadcast_to(np.asarray(f(eta, h), dtype=float), np.shape(h))
+
+
+def pl_rate_check(budget: str, seed: int, rate=None):
     """Random starts and steps on three problems; keep converged orbits with eta max h < 2;
-    equality of the loss ratio and max (1 - eta h)^2 (generic starts) to 1e-6 relative."""
+    equality of the loss ratio and max over modes of the claimed ``rate(eta, h)`` (default
+    (1 - eta h)^2; generic starts) to 1e-6 relative."""
     rng = np.random.default_rng(seed)
     worst, n, worst_at = 0.0, 0, None
     for name in ("two-factor", "scalar-fact-2d", "matrix-fact-2x2"):
@@ -87,10 +106,10 @@ def pl_rate_check(budget: str, seed: int):
         for _ in range(_q(budget, 4, 20)):
             x0 = rng.uniform(0.3, 1.2, dim) * rng.choice([-1, 1], dim)
             eta = float(rng.uniform(0.05, 0.4))
-            r, c, s = loss_ratio(name, eta, x0, steps=_q(budget, 500, 2000))
+            r, c, s = loss_ratio(name, eta, x0, steps=_q(budget, 500, 2000), rate=rate)
             if not (math.isfinite(r) and s < 2 and r < 1):
                 continue
-            err = abs(r - c) / c
+            err = abs(r - c) / abs(c) if c != 0 else math.inf
             n += 1
             if err > worst:
                 worst, worst_at = err, {"problem": name, "eta": eta, "x0": x0.tolist()}
@@ -101,22 +120,31 @@ def pl_rate_check(budget: str, seed: int):
     return 1e-6 - worst, {"sample_size": n, "worst_error": worst, "worst_at": worst_at}
 
 
-def pl_upper_check(budget: str, seed: int):
+def pl_upper_check(budget: str, seed: int, unexcited=None):
     """Non-generic starts: matrix factorization with Y = diag(3/2, 1/2), U0 = diag(a, sqrt(1/2))
     (the second component exactly at its optimum, so the slowest mode h = 2 lam_2 = 1 is not
-    excited): the loss ratio is (1 - 3 eta)^2, strictly below max (1 - eta h)^2 = (1 - eta)^2."""
-    n, margin, gaps = 0, math.inf, []
+    excited): the loss ratio is ``unexcited(eta)`` (claimed (1 - 3 eta)^2, the mode h = 2 lam_1
+    = 3) to 1e-6 relative, strictly below max (1 - eta h)^2 = (1 - eta)^2."""
+    unexcited = unexcited or (lambda e: (1 - 3 * e) ** 2)
+    n, margin, gaps, worst = 0, math.inf, [], 0.0
     for eta in (0.1, 0.2, 0.3):
         for a in (0.3, 0.9, 1.6):
             r, c, _ = _diag_ratio(eta, a)
+            # the ratio tends to its limit like the rate of the pl.rate check (60-digit orbit
+            # followed to a loss of 1e-45): 1e-6 as there
+            u = float(unexcited(eta))
+            err = abs(r - u) / abs(u) if u != 0 else math.inf
+            worst = max(worst, err)
+            margin = min(margin, 1e-6 - err)
             # "strictly smaller": the exact gap is (1 - eta)^2 - (1 - 3 eta)^2 = 4 eta (1 - 2 eta)
             # >= 0.32 here; 1e-3 only has to exceed the float error (~1e-15)
             margin = min(margin, c - r - 1e-3)
             gaps.append(c - r)
             n += 1
-    return margin, {"sample_size": n, "worst_error": None, "min_gap": min(gaps)}
+    return margin, {"sample_size": n, "worst_error": worst, "min_gap": min(gaps)}
 
 
+@functools.lru_cache(maxsize=32)
 def _diag_ratio(eta, a):
     """Loss ratio for matrix factorization with Y = diag(3/2, 1/2) and U0 = diag(a, sqrt(1/2))
     (60 digits)."""
@@ -143,7 +171,7 @@ def _diag_ratio(eta, a):
     return float(cur / prev), float(np.max((1 - eta * h) ** 2)), float(eta * h.max())
 
 
-def _wd_quadratic_steps():
+def _wd_quadratic_steps(threshold=None):
     x = sp.Symbol("x", real=True)
     h, g = sp.symbols("h gamma", positive=True)
     eta = sp.Symbol("eta", positive=True)
@@ -168,16 +196,20 @@ def _wd_quadratic_steps():
                          "with h < 2/eta - gamma contracts"),
             ev.sign_fact(s * (2 - s), s, 2, sp.oo, "<", statement="|1 - s| > 1 for s > 2: a mode "
                          "with h > 2/eta - gamma grows"),
-            _id((1 - s).subs(s, 2), -1, "s = 2 (h = 2/eta - gamma): multiplier -1, not stable")]
+            _id((1 - s).subs(s, 2), -1, "s = 2 (h = 2/eta - gamma): multiplier -1, not stable"),
+            _id(1 - eta * ((2 / eta - g if threshold is None else threshold) + g), -1,
+                "at the claimed threshold h = 2/eta - gamma: s = eta (h + gamma) = 2, the "
+                "boundary between the two signs above")]
 
 
-def _wd_scalar_steps():
+def _wd_scalar_steps(limit=None):
     u = sp.Symbol("u", real=True)
     lam, g = sp.symbols("lambda gamma", positive=True)
     eta = sp.Symbol("eta", positive=True)
     e = sp.Symbol("e", positive=True)  # lam = gamma + e: gamma < lam
     c = sp.Symbol("c", positive=True)  # c = eta (lam - gamma)
     loss = (u**2 - lam) ** 2 / 4 + g * u**2 / 2
+    lim = 1 / (lam - g) if limit is None else limit
     F = gd_map(loss, (u,), step=eta, constants=(lam, g))
     ustar = sp.sqrt(lam - g)
     grad_at = sp.diff(loss, u).subs(u, ustar)
@@ -194,21 +226,22 @@ def _wd_scalar_steps():
                          "stable iff eta < 1/(lam - gamma)"),
             ev.sign_fact(4 * c * (1 - c), c, 1, sp.oo, "<", statement="|1 - 2c| > 1 for c > 1"),
             _id((1 - 2 * c).subs(c, 1), -1, "c = 1: multiplier -1, not stable"),
-            _id((1 / (lam - g)).subs(g, 0), 1 / lam, "gamma = 0: the limit is 1/lam"),
-            ev.positivity(1 / (lam - g) - 1 / lam, substitute={lam: g + e},
+            _id(J.subs(eta, lim), -1, "at the claimed limit eta = 1/(lam - gamma): c = 1, "
+                "multiplier -1, the boundary between the two signs above"),
+            _id(lim.subs(g, 0), 1 / lam, "gamma = 0: the limit is 1/lam"),
+            ev.positivity(lim - 1 / lam, substitute={lam: g + e},
                           description="1/(lam - gamma) - 1/lam = gamma/(lam(lam - gamma)) > 0: "
                           "the limit rises")]
 
 
-def wd_check(budget: str, seed: int):
-    """GD on 1/4(u^2 - lam)^2 + gamma u^2/2 from 1e-4 off u*: converges at 0.97/(lam - gamma),
-    leaves at 1.03/(lam - gamma); on the quadratic h x^2/2 with decay: converges iff h < 2/eta -
-    gamma, checked at h = 2f/eta - gamma, f = 0.97 and 1.03 (so eta (h + gamma) = 2f > 0; the old
-    choice h = f (2/eta - gamma) crossed the threshold the wrong way when 2/eta - gamma <= 0).
+def wd_scalar_check(budget: str, seed: int, limit=None):
+    """GD on 1/4(u^2 - lam)^2 + gamma u^2/2 from 1e-4 off u*: converges at 0.97 x the claimed step
+    limit ``limit(lam, gamma)`` (true: 1/(lam - gamma)), leaves at 1.03 x.
 
-    Tolerances: at 0.97 x the limit the multiplier is -0.94, so 20000 (5000) steps reach float64
-    rounding (~1e-16 |u*|), far below 1e-9 (1e-6 for x started at 1); at 1.03 x it is -1.06 and
-    the deviation grows to O(1) (a 2-cycle or divergence; 1e6 is a divergence guard)."""
+    Tolerances: at 0.97 x the limit the multiplier is -0.94, so 20000 steps reach float64
+    rounding (~1e-16 |u*|), far below 1e-9; at 1.03 x it is -1.06 and the deviation grows to
+    O(1) (a 2-cycle or divergence; 1e6 is a divergence guard)."""
+    limit = limit or (lambda lam, g: 1 / (lam - g))
     rng = np.random.default_rng(seed)
     n, bad = 0, None
     for _ in range(_q(budget, 6, 40)):
@@ -216,7 +249,7 @@ def wd_check(budget: str, seed: int):
         g = float(rng.uniform(0, 0.9)) * lam
         us = math.sqrt(lam - g)
         for f, should in ((0.97, True), (1.03, False)):
-            eta = f / (lam - g)
+            eta = f * float(limit(lam, g))
             u = us * (1 + 1e-4)
             for _ in range(20000):
                 u = u - eta * ((u * u - lam) * u + g * u)
@@ -226,37 +259,84 @@ def wd_check(budget: str, seed: int):
             n += 1
             if ok != should:
                 bad = {"lam": lam, "gamma": g, "factor": f}
+    return (0.0 if bad is None else -1.0), {"sample_size": n, "worst_at": bad}
+
+
+def wd_quadratic_check(budget: str, seed: int, threshold=None):
+    """On the quadratic h x^2/2 with decay gamma: converges iff h < the claimed threshold
+    ``threshold(eta, gamma)`` (true: 2/eta - gamma), checked at h = f (threshold + gamma) - gamma,
+    f = 0.97 and 1.03 (for the true threshold eta (h + gamma) = 2f > 0; the old choice h = f
+    (2/eta - gamma) crossed the threshold the wrong way when 2/eta - gamma <= 0).
+
+    Tolerance: at f = 0.97 the multiplier is -0.94, so 5000 steps reach 1e-6 from x = 1; at 1.03
+    it is -1.06 and |x| grows."""
+    threshold = threshold or (lambda eta, g: 2 / eta - g)
+    rng = np.random.default_rng(seed)
+    n, bad = 0, None
+    for _ in range(_q(budget, 6, 40)):
+        lam = float(rng.uniform(0.5, 3))
+        g = float(rng.uniform(0, 0.9)) * lam
         eta = float(rng.uniform(0.1, 1))
         for f, should in ((0.97, True), (1.03, False)):
-            h = 2 * f / eta - g          # below 2/eta - gamma iff f < 1
+            h = f * (float(threshold(eta, g)) + g) - g
             x = 1.0
             for _ in range(5000):
                 x = (1 - eta * (h + g)) * x
-            ok = abs(x) < 1e-6
+                if not math.isfinite(x) or abs(x) > 1e6:
+                    break
+            ok = math.isfinite(x) and abs(x) < 1e-6
             n += 1
             if ok != should:
-                bad = {"eta": eta, "gamma": g, "factor": f}
+                bad = {"eta": eta, "gamma": g, "h": h, "factor": f}
     return (0.0 if bad is None else -1.0), {"sample_size": n, "worst_at": bad}
+
+
+def wd_check(budget: str, seed: int):
+    """Both weight-decay checks with the true thresholds (:func:`wd_scalar_check`,
+    :func:`wd_quadratic_check`)."""
+    m1, i1 = wd_scalar_check(budget, seed)
+    m2, i2 = wd_quadratic_check(budget, seed)
+    return min(m1, m2), {"sample_size": i1["sample_size"] + i2["sample_size"],
+                         "worst_at": i1["worst_at"] or i2["worst_at"]}
+
+
+GAMMA, LAM = sp.symbols("gamma lambda", positive=True)
+
+
+def _fn(expr, args):
+    return sp.lambdify(args, expr, "math")
 
 
 CLAIMS = [
     Claim(id="pl.rate", statement="If GD with fixed eta converges to x_inf where the non-zero "
           "Hessian eigenvalues satisfy eta max h_i < 2, the loss ratio per step tends to "
           "max_i (1 - eta h_i)^2 for generic starts.", source=PL, model=MODEL,
-          evidence=[ev.computed(pl_rate_check, "mpmath GD orbits (60 digits) on three problems")]),
+          claimed={"rate": (1 - ETA * H_SYM) ** 2},
+          build=lambda c: [ev.computed(functools.partial(pl_rate_check, rate=_rate_fn(c["rate"])),
+                                       "mpmath GD orbits (60 digits) on three problems")]),
     Claim(id="pl.upper_bound", statement="The asymptotic loss ratio never exceeds max_i "
           "(1 - eta h_i)^2; it is strictly smaller when the slowest mode is not excited.",
-          source=PL, model=MODEL,
-          evidence=[ev.computed(pl_upper_check, "diagonal starts, matrix factorization 2x2")]),
+          source=PL, model=MODEL, claimed={"unexcited_rate": (1 - 3 * ETA) ** 2},
+          build=lambda c: [ev.computed(
+              functools.partial(pl_upper_check, unexcited=_fn(c["unexcited_rate"], (ETA,))),
+              "diagonal starts, matrix factorization 2x2: ratio (1 - 3 eta)^2 < (1 - eta)^2")]),
     Claim(id="wd.quadratic", statement="On a quadratic with Hessian eigenvalues h (h + gamma > "
           "0), GD with coupled decay gamma is stable iff h_max < 2/eta - gamma.", source=WD,
-          model=MODEL,
-          evidence=[ev.computed(wd_check, "GD at +-3% of the thresholds"),
-                    ev.argument(_wd_quadratic_steps, "the linear map, mode by mode (every "
-                                "dimension)")]),
+          model=MODEL, claimed={"threshold": 2 / ETA - GAMMA},
+          mutation_delta=0.2,   # well above the +-3% bracket of the numeric check
+          build=lambda c: [
+              ev.computed(functools.partial(wd_quadratic_check,
+                                            threshold=_fn(c["threshold"], (ETA, GAMMA))),
+                          "GD at +-3% of the threshold"),
+              ev.argument(lambda: _wd_quadratic_steps(c["threshold"]),
+                          "the linear map, mode by mode (every dimension)")]),
     Claim(id="wd.scalar_factorization", statement="For 1/4(u^2 - lam)^2 + gamma u^2/2 "
           "(gamma < lam) the GD step limit at the minimum rises from 1/lam to 1/(lam - gamma).",
-          source=WD, model=MODEL,
-          evidence=[ev.computed(wd_check, "GD at +-3% of the thresholds"),
-                    ev.argument(_wd_scalar_steps, "Hessian, Jacobian and multiplier at u*")]),
+          source=WD, model=MODEL, claimed={"limit": 1 / (LAM - GAMMA)},
+          mutation_delta=0.2,   # well above the +-3% bracket of the numeric check
+          build=lambda c: [
+              ev.computed(functools.partial(wd_scalar_check, limit=_fn(c["limit"], (LAM, GAMMA))),
+                          "GD at +-3% of the step limit"),
+              ev.argument(lambda: _wd_scalar_steps(c["limit"]),
+                          "Hessian, Jacobian and multiplier at u*")]),
 ]

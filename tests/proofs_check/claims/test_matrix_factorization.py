@@ -248,3 +248,53 @@ def test_wd_check_is_correct_for_large_decay():
     for seed in range(12):
         margin, info = crt.wd_check("full", seed)
         assert margin == 0.0, info
+
+
+# ---------------------------------------------------------------------------------------------
+# claim mutants and hostile table/plot options
+# ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("module", [cmf, cog, crt], ids=["matrix-factorization", "online-gd",
+                                                         "rates"])
+def test_claim_mutants_are_killed(module):
+    from proofs_check.mutants import run_mutants
+
+    report = run_mutants(module.CLAIMS, budget="quick", seed=0)
+    survivors = {s: v for c in report.claims for s, v in c.survivors.items()}
+    assert report.total >= 19 and report.rate >= 0.95, (report.killed, report.total, survivors)
+
+
+@pytest.mark.parametrize("options, name", [
+    ({"spectrum": "1e300,1"}, "spectrum"), ({"spectrum": "-1,2"}, "spectrum"),
+    ({"spectrum": "2,0"}, "spectrum"), ({"spectrum": "nan,1"}, "spectrum"),
+    ({"spectrum": "100,0.5"}, "spectrum"), ({"spectrum": ",".join(["1"] * 7)}, "spectrum"),
+    ({"alphas": "1e-300"}, "alphas"), ({"alphas": "inf"}, "alphas"),
+    ({"alphas": ",".join(["0.1"] * 9)}, "alphas"), ({"seed": "-1"}, "seed"),
+    ({"seed": "1e40"}, "seed"), ({"B": "aligned,generic,under,over,aligned"}, "B"),
+])
+def test_learning_times_table_refuses_hostile_options(options, name):
+    with pytest.raises(ValueError, match=name):
+        cmf.learning_times_table(**{"alphas": "1e-2", **options})
+
+
+def test_B_file_limits(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text(("1 " * 3 + "\n") * 200_000)          # > 1 MiB
+    with pytest.raises(ValueError, match=r"B file.*bytes"):
+        cmf.learning_times_table(spectrum="4,2,1", B=f"file:{big}", alphas="1e-2")
+    wide = tmp_path / "wide.npy"
+    np.save(wide, np.ones((2, 100)))
+    with pytest.raises(ValueError, match=r"B file.*columns"):
+        cmf.learning_times_table(spectrum="2,1", B=f"file:{wide}", alphas="1e-2")
+    tiny = tmp_path / "tiny.txt"   # rho_k = 1e-300: 2 lam_1 t_2 ~ 7e4 e-foldings (~3e4 digits)
+    np.savetxt(tiny, 1e-150 * np.eye(2))
+    with pytest.raises(ValueError, match="B 'file:"):
+        cmf.learning_times_table(spectrum="100,1", B=f"file:{tiny}", alphas="1e-2")
+
+
+@pytest.mark.parametrize("options", [{"spectrum": "1e300,1"}, {"spectrum": "-1,2"},
+                                     {"B": "file:/etc/passwd"}, {"seed": "x"},
+                                     {"budget": "huge"}])
+def test_plots_refuse_hostile_options(options):
+    for fn in cmf.PLOTS.values():
+        with pytest.raises(ValueError):
+            fn(**{"budget": "quick", "seed": 0, "spectrum": "2,1", "B": "aligned", **options})
