@@ -42,7 +42,8 @@ from proofs_check.evidence.symbolic import Identity
 from theory.invariants import compose_with
 from theory.models import two_factor as tfm
 
-__all__ = ["CLAIMS", "CORRECTIONS", "EXACT", "MODEL", "PLOTS", "TABLES", "constants", "mutated"]
+__all__ = ["CERTIFIED", "CLAIMS", "CORRECTIONS", "EXACT", "MODEL", "PLOTS", "TABLES", "constants",
+           "mutated"]
 
 MODEL = "two-factor"
 PAPER = "arXiv 2605.21292"
@@ -117,10 +118,12 @@ EXACT: dict[str, ExactSpec] = {}
 
 
 def _exact(claim_id: str, description: str, claimed: Callable[[], dict],
-           steps: Callable[[dict], list]) -> ev.Argument:
+           steps: Callable[[dict], list]) -> ExactSpec:
+    """Register the claimed expressions of ``claim_id`` and how to prove them; :func:`_add`
+    turns the spec into ``Claim(claimed=spec.claimed(), build=...)`` (mutable claims)."""
     spec = ExactSpec(claimed, steps, description)
     EXACT[claim_id] = spec
-    return spec.evidence()
+    return spec
 
 
 def mutated(claim_id: str, name: str, delta=None) -> ev.Argument:
@@ -719,9 +722,19 @@ def _ellipse_point(ct=None, st=None):
 CLAIMS: list[Claim] = []
 
 
-def _add(id_, statement, section, evidence, latex="", domain=None, claimed=None, forall=None):
+def _add(id_, statement, section, evidence=None, latex="", domain=None, claimed=None,
+         forall=None, build=None, mutation_delta=None):
+    """Add a claim. ``evidence`` is a piece of evidence (or a list), or an :class:`ExactSpec`
+    (its claimed expressions become the claim's ``claimed`` and the argument is rebuilt from
+    them); or give ``claimed={...}`` with ``build(claimed) -> [evidence]`` directly."""
+    if isinstance(evidence, ExactSpec):
+        spec = evidence
+        claimed, evidence = spec.claimed(), None
+        build = lambda c: [spec.evidence(c)]  # noqa: E731
+    if build is None:
+        evidence = evidence if isinstance(evidence, list) else [evidence]
     CLAIMS.append(Claim(id=id_, statement=statement, source=src(section), model=MODEL,
-                        evidence=evidence if isinstance(evidence, list) else [evidence],
+                        evidence=evidence or (), build=build, mutation_delta=mutation_delta,
                         latex=latex, domain=domain or {}, claimed=claimed,
                         forall=forall or {}))
 
@@ -875,7 +888,8 @@ _add("tf.basic.stable_segment",
 _add("tf.basic.no_stable_minimum",
      "On ab = 1, a^2 + b^2 >= 2, so for mu > 1 every minimum has multiplier 1 - mu(a^2+b^2) < -1 "
      "(none is linearly stable; at mu = 1 the minimum (1,1) is non-hyperbolic)", 2,
-     _exact("tf.basic.no_stable_minimum", "no stable minimum", lambda: {"min_lambda": 2},
+     _exact("tf.basic.no_stable_minimum", "no stable minimum",
+            lambda: {"min_lambda": sp.Integer(2)},
             lambda c: [_id((lam_ - c["min_lambda"]).xreplace(_fam()), (a - 1 / a) ** 2,
                            "lambda - 2 = (a - 1/a)^2 >= 0 on ab = 1 (a square)"),
                        *_multiplier_steps(),
@@ -1103,30 +1117,101 @@ _add("tf.slice.catapult_convergence",
      domain={"mu": (0.83, 1)})
 
 
-def _cascade(budget, seed):
+def _cascade_for(delta_claimed: float):
+    return lambda budget, seed: _cascade(budget, seed, float(delta_claimed))
+
+
+def _cascade(budget, seed, delta_claimed: float = FEIGENBAUM_DELTA):
     kmax = _q(budget, 10, 14)
     S = superstable(kmax)
     Mu = doubling_points(6)
     ratios_s = [float((S[k - 1] - S[k - 2]) / (S[k] - S[k - 1])) for k in range(2, kmax + 1)]
     ratios_d = [float((Mu[k - 1] - Mu[k - 2]) / (Mu[k] - Mu[k - 1])) for k in range(2, 6)]
-    err = abs(ratios_s[-1] - FEIGENBAUM_DELTA)
+    err = abs(ratios_s[-1] - delta_claimed)
     # the ratios converge geometrically at rate 1/delta (measured |ratio_k - delta| = 1.6e-6,
     # 3.4e-7, 7.4e-8 at k = 10, 11, 12), so the expected error is 1.6e-6 at k = 10 (quick) and
     # ~3e-9 at k = 14 (full); the tolerance is ~6x (quick) and ~30x (full) that
     tol = _q(budget, 1e-5, 1e-7)
     return tol - err, {"sample_size": kmax + 6, "worst_error": err,
-                       "digits": round(-math.log10(err / FEIGENBAUM_DELTA), 1),
-                       "value": ratios_s[-1], "claimed": FEIGENBAUM_DELTA,
+                       "digits": round(-math.log10(err / delta_claimed), 1),
+                       "value": ratios_s[-1], "claimed": delta_claimed,
                        "doubling_points": [mpmath.nstr(t, 16) for t in Mu],
                        "doubling_ratios": ratios_d, "superstable_ratios": ratios_s}
 
 
+# mutation_delta 1e-3: a delta moved by 4.7e-3, ~500x the quick tolerance 1e-5
 _add("tf.slice.cascade",
-     "The balanced slice has the period-doubling cascade 1 -> 2 -> 4 -> ... (doubling points "
-     "mu = 1, sqrt5 - 1, 1.2880317545, 1.2992279397, 1.3016289140, 1.3021432716 for periods up to "
-     "64) whose successive ratios approach Feigenbaum's delta = 4.6692016...", 4,
-     ev.computed(_cascade, "superstable parameters to period 2^kmax and doubling points to "
-              "period 64 (mpmath, 40 digits)"))
+     "The balanced slice has the period-doubling cascade 1 -> 2 -> 4 -> ... (its doubling points "
+     "to period 128 are certified in tf.slice.doubling_points) whose successive ratios approach "
+     "Feigenbaum's delta = 4.6692016...", 4,
+     claimed={"delta": FEIGENBAUM_DELTA},
+     build=lambda c: [ev.computed(_cascade_for(c["delta"]), "superstable parameters to period "
+                                  "2^kmax and doubling points to period 64 (mpmath, 40 digits)")],
+     mutation_delta=1e-3)
+
+#: the doubling points mu_k (the period-2^(k-1) orbit gets multiplier -1) as the catalogue states
+#: them: exact for k = 1, 2 (tf.slice.fixed_points, tf.slice.two_cycle_asymmetric), to 15
+#: decimals for k = 3..7
+DOUBLING_CLAIMED = {"mu_1": sp.Integer(1), "mu_2": SQRT5 - 1,
+                    "mu_3": sp.Rational("1.288031754482843"),
+                    "mu_4": sp.Rational("1.299227939650204"),
+                    "mu_5": sp.Rational("1.301628914037081"),
+                    "mu_6": sp.Rational("1.302143271581458"),
+                    "mu_7": sp.Rational("1.302253437742129")}
+#: a value stated to 15 decimals: half a unit in its last place
+TOL_15 = sp.Rational(5, 10**16)
+#: the superstable parameters stated to 10 decimals (period 4, period 8, period 3)
+SUPERSTABLE_CLAIMED = {"S_2": sp.Rational("1.2629896545"), "S_3": sp.Rational("1.2938433135"),
+                       "S_p3": sp.Rational("1.4531555836")}
+TOL_10 = sp.Rational(5, 10**11)
+#: the interval of the slice's states searched by the certification (holds the attractors)
+SLICE_BOX = (0.05, 1.6)
+
+
+def _certified_doubling(k: int, value):
+    """Krawczyk enclosure (arb) of the k-th doubling point against its claimed value: an exact
+    value must lie in the enclosure, a decimal must contain it within :data:`TOL_15`."""
+    n = 2 ** (k - 1)
+    return ev.bifurcation_point(
+        _tf().slice("balanced"), "mu", "period-doubling", n, near=float(value), claimed=value,
+        tol=None if k <= 2 else TOL_15, box=SLICE_BOX,
+        description=f"doubling {n} -> {2 * n} of the balanced slice")
+
+
+def _certified_superstable(n: int, value):
+    """Krawczyk enclosure of the parameter where the period-n orbit passes through the critical
+    point a* (started from a*), within :data:`TOL_10` of the claimed value."""
+    m = float(value)
+    return ev.bifurcation_point(
+        _tf().slice("balanced"), "mu", "superstable", n, near=m, claimed=value, tol=TOL_10,
+        box=SLICE_BOX, x0=[float(_crit(mpmath.mpf(m)))],
+        description=f"superstable period-{n} orbit of the balanced slice")
+
+
+#: the claims of the certified constants: claim id -> (kind, period, name in the claimed dict)
+CERTIFIED = {}
+
+# mutation_delta 1e-6: a value moved by ~1.3e-6, 10^9 times the tolerance 5e-16 and far inside
+# the gap to the next doubling point (>= 1e-4), where the uniqueness box refutes it
+for _k in range(1, 8):
+    _n = 2 ** (_k - 1)
+    _v = DOUBLING_CLAIMED[f"mu_{_k}"]
+    _form = ("mu = 1" if _k == 1 else "mu = sqrt5 - 1" if _k == 2 else
+             f"mu = {float(_v):.15f} (to 15 decimals)")
+    _add(f"tf.slice.doubling_{_k}",
+         f"Period doubling {_n} -> {2 * _n} of the balanced slice g (the period-{_n} orbit has "
+         f"multiplier -1) at {_form}", 4,
+         claimed={"mu": _v}, build=lambda c, k=_k: [_certified_doubling(k, c["mu"])],
+         mutation_delta=1e-6)
+    CERTIFIED[f"tf.slice.doubling_{_k}"] = ("period-doubling", _n)
+for _n, _name in ((4, "S_2"), (8, "S_3"), (3, "S_p3")):
+    _add(f"tf.slice.superstable_{_n}",
+         f"The period-{_n} orbit of the balanced slice passes through the critical point a* "
+         f"(superstable) at mu = {float(SUPERSTABLE_CLAIMED[_name]):.10f}"
+         " (to 10 decimals)", 4,
+         claimed={"mu": SUPERSTABLE_CLAIMED[_name]},
+         build=lambda c, n=_n: [_certified_superstable(n, c["mu"])], mutation_delta=1e-6)
+    CERTIFIED[f"tf.slice.superstable_{_n}"] = ("superstable", _n)
 
 
 def _mu_inf(budget, seed):
@@ -1161,10 +1246,11 @@ _add("tf.slice.mu_inf",
      f"The cascade accumulates at mu_inf = {MU_INF}... (onset of chaos); the superstable and the "
      "doubling sequences extrapolate to the same value (within the doubling extrapolation's "
      "error scale)", 4,
-     _MuInf(_mu_inf, float(MU_INF), tol=1e-10,
-            description="Aitken extrapolation of superstable parameters and of doubling points "
-                        "(mpmath)"),
-     claimed=MU_INF)
+     claimed={"mu_inf": float(MU_INF)},
+     build=lambda c: [_MuInf(_mu_inf, c["mu_inf"], tol=1e-10,
+                             description="Aitken extrapolation of superstable parameters and of "
+                                         "doubling points (mpmath)")],
+     mutation_delta=1e-6)   # a move of 1.3e-6: 10^4 times the tolerance
 
 
 def _period3(budget, seed):
@@ -1197,8 +1283,19 @@ _add("tf.slice.period3",
      f"The period-3 window opens (saddle-node of two pairs of period-3 orbits, +- symmetric) at "
      f"mu_3 = {MU_3}...; no period-3 orbit exists for mu < mu_3; superstable at 1.4531555836...",
      4,
-     _Period3(_period3, float(MU_3), tol=1e-10, description="2-D Newton on (g^3 - id, (g^3)' - 1)"),
-     claimed=MU_3)
+     claimed={"mu_3": float(MU_3)},
+     build=lambda c: [_Period3(_period3, c["mu_3"], tol=1e-10,
+                               description="2-D Newton on (g^3 - id, (g^3)' - 1)")],
+     mutation_delta=1e-6)   # a move of 1.5e-6: 10^4 times the tolerance
+CERTIFIED["tf.slice.period3_saddle_node"] = ("tangent", 3)
+_add("tf.slice.period3_saddle_node",
+     f"The balanced slice has a period-3 saddle-node (tangent) bifurcation, where the period-3 "
+     f"window opens, at mu_3 = {MU_3} (to 15 decimals)", 4,
+     claimed={"mu_3": sp.Rational(MU_3)},
+     build=lambda c: [ev.bifurcation_point(
+         _tf().slice("balanced"), "mu", "tangent", 3, near=float(c["mu_3"]), claimed=c["mu_3"],
+         tol=TOL_15, box=SLICE_BOX, description="period-3 saddle-node of the balanced slice")],
+     mutation_delta=1e-6)
 
 
 def _critical_steps():
@@ -1234,11 +1331,10 @@ _add("tf.slice.merging_crisis",
             _merging_steps), forall=_mu_in(0, "oo"))
 
 
-def _merging_numeric(budget, seed):
+def _merging_numeric(budget, seed, mc: float):
     # mu within 3e-3 of the crisis is skipped: just above it the merged attractor switches sides
     # only every ~(mu - mu_c)^(-1/2) steps (crisis-induced intermittency), which near mu_c can
     # exceed the recorded window
-    mc = 3 * math.sqrt(3) / 2 - 1
     ms = np.concatenate([np.linspace(mu_inf_f() + 0.01, mc - 0.003, _q(budget, 20, 200)),
                          np.linspace(mc + 0.003, 1.99, _q(budget, 20, 200))])
     od = numerics.orbit_diagram(_Kg(), "mu", ms, x0=0.7, transient=2000,
@@ -1259,7 +1355,10 @@ def mu_inf_f() -> float:
 _add("tf.slice.merging_crisis.numeric",
      "Below 3sqrt3/2 - 1 the balanced attractor reached from a > 0 stays in a > 0; above it the "
      "two mirror attractors have merged into one symmetric attractor", 4,
-     ev.computed(_merging_numeric, "orbits on a mu grid either side of the crisis"))
+     claimed={"mu_c": 3 * SQRT3 / 2 - 1},
+     build=lambda c: [ev.computed(lambda budget, seed: _merging_numeric(budget, seed,
+                                                                        float(c["mu_c"])),
+                                  "orbits on a mu grid either side of the crisis")])
 
 
 def _boundary_steps(c):
@@ -1333,7 +1432,7 @@ _add("tf.slice.invariant_density",
          "pi_rho": 1 / sp.sqrt(2 - a**2)}, _density_steps))
 
 
-def _lyap_mu2(budget, seed):
+def _lyap_mu2(budget, seed, claimed: float = math.log(3)):
     _, dg, _ = _slice_mp()
     # the density proved in tf.slice.invariant_density: pi_rho / pi
     rho = sp.lambdify((a,), EXACT["tf.slice.invariant_density"].claimed()["pi_rho"] / sp.pi,
@@ -1348,39 +1447,55 @@ def _lyap_mu2(budget, seed):
         f = lambda y: mpmath.log(abs(dg(y, two))) * mpmath.re(rho(y))  # noqa: E731
         r = 1 / mpmath.sqrt(2)
         val = mpmath.quad(f, [-mpmath.sqrt(2), -r, 0, r, mpmath.sqrt(2)])
-    err = abs(float(val) - math.log(3))
+    err = abs(float(val) - claimed)
     orbit = float(lyapunov_balanced(1.9999, 1000, _q(budget, 20000, 200000))[0])
     return 1e-10 - err, {"sample_size": 1, "worst_error": err, "value": float(val),
-                         "claimed": math.log(3), "orbit_average_at_mu_1.9999": orbit,
-                         "digits": round(-math.log10(max(err, 1e-30) / math.log(3)), 1)}
+                         "claimed": claimed, "orbit_average_at_mu_1.9999": orbit,
+                         "digits": round(-math.log10(max(err, 1e-30) / claimed), 1)}
 
 
 _add("tf.slice.lyapunov_mu2",
      "At mu = 2 the Lyapunov exponent of g for the arcsine density is ln 3", 4,
-     ev.computed(_lyap_mu2, "mpmath quadrature of log|g'| against the density"))
+     claimed={"lyapunov": sp.log(3)},
+     build=lambda c: [ev.computed(lambda budget, seed: _lyap_mu2(budget, seed,
+                                                                 float(c["lyapunov"])),
+                                  "mpmath quadrature of log|g'| against the density")])
 
 
-def _escape_above_2(budget, seed):
+def _escape_above_2(budget, seed, mu_b: float = 2.0):
     rng = np.random.default_rng(seed)
-    ms = np.linspace(2.02, 2.5, _q(budget, 8, 40))
+    ms = np.linspace(mu_b + 0.02, mu_b + 0.5, _q(budget, 8, 40))
+    below = mu_b - 0.02                       # sharpness: just below the threshold
     n = _q(budget, 2000, 20000)
-    c = np.sqrt(_np(EXACT["tf.slice.bounded_set"].claimed()["c2"], (mu,))(ms))
+    grid = np.append(ms, below)
+    c = np.sqrt(_np(EXACT["tf.slice.bounded_set"].claimed()["c2"], (mu,))(grid))
     a0 = np.stack([rng.uniform(-ci, ci, n) for ci in c])
-    esc = numerics.escape(_Kg(), a0, {"mu": np.repeat(ms, n)}, _q(budget, 5000, 50000),
+    esc = numerics.escape(_Kg(), a0, {"mu": np.repeat(grid, n)}, _q(budget, 5000, 50000),
                           horizon=1e8)
+    fracs = esc.diverged.mean(axis=1)
     worst, where = 1.0, None
-    for m, frac in zip(ms, esc.diverged.mean(axis=1), strict=True):
+    for m, frac in zip(ms, fracs[:-1], strict=True):
         if frac < worst:
             worst, where = float(frac), {"mu": float(m)}
+    below_frac = float(fracs[-1])
     # 0.999: the non-escaping set is null, but a start within delta of it needs ~log(1/delta)
-    # steps to escape; allow 1 in 1000 starts per mu to be that slow (measured: none)
-    return worst - 0.999, {"sample_size": int(a0.size), "value": worst, "worst_at": where,
-                           "claimed": "almost every start diverges"}
+    # steps to escape; allow 1 in 1000 starts per mu to be that slow (measured: none). The
+    # threshold is sharp: just below it [-c, c] is invariant (tf.slice.bounded_set), so fewer
+    # than half of the starts may escape there (measured: none)
+    margin = min(worst - 0.999, 0.5 - below_frac)
+    return margin, {"sample_size": int(a0.size), "value": worst, "worst_at": where,
+                    "escaped_just_below": {"mu": below, "fraction": below_frac},
+                    "claimed": "almost every start diverges above the threshold, not below"}
 
 
 _add("tf.slice.escape_above_2",
-     "For mu > 2 almost every balanced start diverges (random starts in [-c, c] all escape)", 4,
-     ev.computed(_escape_above_2, "random starts, divergence label |a| > 1e8 (numerics.escape)"),
+     "For mu > 2 almost every balanced start diverges (random starts in [-c, c] all escape); "
+     "the threshold 2 is sharp (just below it the starts stay bounded)", 4,
+     claimed={"mu_b": sp.Integer(2)},
+     build=lambda c: [ev.computed(lambda budget, seed: _escape_above_2(budget, seed,
+                                                                       float(c["mu_b"])),
+                                  "random starts, divergence label |a| > 1e8 "
+                                  "(numerics.escape)")],
      domain={"mu": (2, 2.5)})
 
 # ---- §5 ellipse -------------------------------------------------------------------------------
@@ -1829,7 +1944,8 @@ _add("tf.catapult.none_above_1",
      "1 - mu lambda at a minimum) and only orbits that land exactly on it converge; these form a "
      "null set, since det DF is not identically 0 (CORRECTED: 'impossible' holds up to this "
      "measure-zero set)", 7,
-     _exact("tf.catapult.none_above_1", "no catapult above 1", lambda: {"min_lambda": 2},
+     _exact("tf.catapult.none_above_1", "no catapult above 1",
+            lambda: {"min_lambda": sp.Integer(2)},
             _none_above_1_steps), forall=_mu_in(1, "oo"))
 
 # ---- §8 mini-batch ----------------------------------------------------------------------------
@@ -1999,7 +2115,8 @@ def constants(budget: str = "quick") -> list[dict]:
     True
     """
     exact = lambda e: (sp.sstr(e), mpmath.mpf(str(sp.N(e, 40))))  # noqa: E731
-    D = doubling_points(6)
+    D = doubling_points(7)
+    S = superstable(3)
     kmax = _q(budget, 11, 14)
     rows = []
 
@@ -2010,16 +2127,20 @@ def constants(budget: str = "quick") -> list[dict]:
         "tf.slice.fixed_points")
     add("loss monotone on the slice up to here", *exact(2 * SQRT2 - 2),
         "exact: min q(s) = -1", "tf.slice.loss_monotone")
-    add("doubling 1 -> 2", *exact(sp.Integer(1)), "exact: multiplier 1 - 2mu = -1",
-        "tf.slice.fixed_points")
+    add("doubling 1 -> 2", *exact(sp.Integer(1)), "exact: multiplier 1 - 2mu = -1 "
+        "(tf.slice.fixed_points); Krawczyk enclosure", "tf.slice.doubling_1")
     add("2-cycle superstable", *exact(3 / SQRT2 - 1), "exact: 9 - 2(1+mu)^2 = 0",
         "tf.slice.two_cycle_asymmetric")
-    add("doubling 2 -> 4", *exact(SQRT5 - 1), "exact: 9 - 2(1+mu)^2 = -1",
-        "tf.slice.two_cycle_asymmetric")
-    for k in range(3, 7):
+    add("doubling 2 -> 4", *exact(SQRT5 - 1), "exact: 9 - 2(1+mu)^2 = -1 "
+        "(tf.slice.two_cycle_asymmetric); Krawczyk enclosure", "tf.slice.doubling_2")
+    for k in range(3, 8):
         n = 2 ** (k - 1)
         add(f"doubling {n} -> {2 * n}", None, D[k - 1],
-            "Newton on (g^n - id, (g^n)' + 1), 40 digits", "tf.slice.cascade")
+            "Newton on (g^n - id, (g^n)' + 1), 40 digits; Krawczyk enclosure",
+            f"tf.slice.doubling_{k}")
+    for k in (2, 3):
+        add(f"{2**k}-cycle superstable", None, S[k], "root of g^n(a*) - a*, 40 digits; Krawczyk "
+            "enclosure", f"tf.slice.superstable_{2**k}")
     with mpmath.workdps(40):
         add("accumulation mu_inf (onset of chaos)", None, _extrapolate(superstable(kmax)),
             f"Aitken extrapolation of superstable parameters to period 2^{kmax}",
@@ -2027,9 +2148,10 @@ def constants(budget: str = "quick") -> list[dict]:
     add("catapult window closes (2 = 4 - mu^2)", *exact(SQRT2), "exact", "tf.catapult.window")
     m3, _ = period3_saddle_node()
     add("period-3 window opens (saddle-node)", None, m3,
-        "Newton on (g^3 - id, (g^3)' - 1), 40 digits", "tf.slice.period3")
+        "Newton on (g^3 - id, (g^3)' - 1), 40 digits; Krawczyk enclosure",
+        "tf.slice.period3_saddle_node")
     add("period-3 orbit superstable", None, superstable_period3(),
-        "root of g^3(a*) - a*, 40 digits", "tf.slice.period3")
+        "root of g^3(a*) - a*, 40 digits; Krawczyk enclosure", "tf.slice.superstable_3")
     add("Lambda(E_mu) = ln 2", *exact(sp.Rational(3, 2)), "exact: cosh(ln 2) = 5/4",
         "tf.ellipse.lyapunov_positive")
     add("attractor-merging crisis", *exact(3 * SQRT3 / 2 - 1), "exact: g(g(a*)) = 0",
@@ -2044,7 +2166,10 @@ def thresholds_table(budget: str = "quick", seed="0", digits="12", verdicts="yes
     """The table ``two-factor-thresholds``: every threshold on the mu axis, in order.
 
     Options (strings from the command line): ``budget`` for the checks behind the verdicts,
-    ``seed``, ``digits`` (>= 10) and ``verdicts`` (``yes``/``no``: run the claims or not).
+    ``seed``, ``digits`` (>= 10) and ``verdicts`` (``yes``/``no``: run the claims or not). The
+    constants with a certified claim (:data:`CERTIFIED`: the doubling points, the superstable
+    parameters, the period-3 saddle-node) are always checked (each certification takes < 0.1 s)
+    and show their Krawczyk enclosure (midpoint +/- radius) and verdict.
 
     Examples
     --------
@@ -2063,27 +2188,76 @@ def thresholds_table(budget: str = "quick", seed="0", digits="12", verdicts="yes
         raise ValueError(f"digits {digits!r} and seed {seed!r} must be integers") from None
     if not 10 <= k <= 30:
         raise ValueError(f"digits {digits!r} must be between 10 and 30")
-    run = str(verdicts).lower() in ("yes", "true", "1")
-    cache: dict[str, str] = {}
+    flag = str(verdicts).lower()
+    if flag not in ("yes", "true", "1", "no", "false", "0"):
+        raise ValueError(f"verdicts {verdicts!r} is not 'yes' or 'no'")
+    run = flag in ("yes", "true", "1")
+    cache: dict[str, tuple] = {}
     rows = []
     for r in constants(budget):
-        if run and r["claim"] not in cache:
-            cache[r["claim"]] = check(_claim(r["claim"]), budget, seed_i).status
+        cid = r["claim"]
+        if (run or cid in CERTIFIED) and cid not in cache:
+            res = check(_claim(cid), budget, seed_i)
+            enclosure = next((e.details["enclosure"] for e in res.evidence
+                              if e.kind == "interval" and "enclosure" in e.details), "")
+            cache[cid] = (res.status, enclosure)
+        status, enclosure = cache.get(cid, ("not run", ""))
         rows.append([r["name"], r["exact"] or "", mpmath.nstr(r["value"], k, strip_zeros=False),
-                     r["how"], r["claim"], cache.get(r["claim"], "not run")])
+                     enclosure, r["how"], cid, status])
     return Table(name="two-factor-thresholds",
                  caption="Thresholds of the two-factor map F_mu on the mu axis (balanced slice, "
                          "ellipse E_mu, catapult window).",
-                 columns=["threshold", "exact form", "value", "how obtained", "claim",
-                          "verdict"],
+                 columns=["threshold", "exact form", "value", "certified enclosure",
+                          "how obtained", "claim", "verdict"],
                  rows=rows,
                  notes=[f"budget {budget}, seed {seed_i}; values to {k} significant digits",
                         "Feigenbaum delta estimated from superstable parameters: see "
                         "tf.slice.cascade"])
 
 
-def plot_bifurcation(budget: str = "quick", seed: int = 0, **options):
+def _budget_option(budget) -> str:
+    if budget not in ("quick", "full"):
+        raise ValueError(f"budget {budget!r} is not 'quick' or 'full'")
+    return budget
+
+
+def _int_option(name: str, value, lo: int, hi: int) -> int:
+    """An integer option (a string from the command line, or an int) in ``[lo, hi]``; else a
+    ValueError naming the option."""
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"option {name}={value!r} is not an integer")
+    try:
+        n = int(value) if isinstance(value, int | float) else int(str(value).strip())
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"option {name}={value!r} is not an integer") from None
+    if not lo <= n <= hi:
+        raise ValueError(f"option {name}={value!r} must be an integer between {lo} and {hi}")
+    return n
+
+
+def _mu_list_option(name: str, value, lo: float, hi: float, most: int) -> list[float]:
+    """A comma-separated list of at most ``most`` mu values, each in the open interval
+    ``(lo, hi)``; else a ValueError naming the option."""
+    items = [t.strip() for t in str(value).split(",")]
+    if not 1 <= len(items) <= most:
+        raise ValueError(f"option {name}={value!r}: give 1 to {most} comma-separated values")
+    out = []
+    for t in items:
+        try:
+            m = float(t)
+        except ValueError:
+            raise ValueError(f"option {name}: {t!r} is not a number") from None
+        if not (math.isfinite(m) and lo < m < hi):
+            raise ValueError(f"option {name}: mu = {t} is outside the model's domain "
+                             f"{lo:g} < mu < {hi:g}")
+        out.append(m)
+    return out
+
+
+def plot_bifurcation(budget: str = "quick", seed: int = 0, n_mu=None):
     """Balanced-slice bifurcation diagram of ``g(a) = (1+mu)a - mu a^3`` with the thresholds.
+
+    Options: ``n_mu`` values of mu on (0.01, 2) (2..20000).
 
     Examples
     --------
@@ -2093,7 +2267,8 @@ def plot_bifurcation(budget: str = "quick", seed: int = 0, **options):
     """
     from proofs_check.plots import mark_thresholds, new_figure
 
-    n = int(options.get("n_mu", _q(budget, 1200, 6000)))
+    budget = _budget_option(budget)
+    n = _int_option("n_mu", _q(budget, 1200, 6000) if n_mu is None else n_mu, 2, 20000)
     ms = np.linspace(0.01, 2.0, n)
     fig, ax = new_figure(width=7.5, height=4.2)
     for y0, color in ((0.7, "C0"), (-0.7, "C3")):
@@ -2128,9 +2303,12 @@ def plane_labels(m: float, grid, steps: int) -> np.ndarray:
                     np.where(basins.labels == code["converged to family"], 0, 1))
 
 
-def plot_plane(budget: str = "quick", seed: int = 0, **options):
+def plot_plane(budget: str = "quick", seed: int = 0, n=None, mus="0.5,0.9,1.5"):
     """The (a, b) plane at a few mu: E_mu, the minimiser hyperbola ab = 1 and the labels of a
     grid of starts (converged to a minimum / bounded, not converged / diverged).
+
+    Options: ``n`` grid points per axis (2..1000), ``mus`` 1 to 6 comma-separated values in
+    0 < mu < 2 (where E_mu is an ellipse).
 
     Examples
     --------
@@ -2140,8 +2318,9 @@ def plot_plane(budget: str = "quick", seed: int = 0, **options):
     """
     from proofs_check.plots import new_figure
 
-    mus = [float(t) for t in str(options.get("mus", "0.5,0.9,1.5")).split(",")]
-    n = int(options.get("n", _q(budget, 200, 600)))
+    budget = _budget_option(budget)
+    mus = _mu_list_option("mus", mus, 0.0, 2.0, 6)
+    n = _int_option("n", _q(budget, 200, 600) if n is None else n, 2, 1000)
     fig, axes = new_figure(ncols=len(mus), width=3.4 * len(mus), height=3.4)
     axes = np.atleast_1d(axes)
     L = 3.0
@@ -2166,8 +2345,11 @@ def plot_plane(budget: str = "quick", seed: int = 0, **options):
     return fig
 
 
-def plot_ellipse_lyapunov(budget: str = "quick", seed: int = 0, **options):
+def plot_ellipse_lyapunov(budget: str = "quick", seed: int = 0, n_mu=None, steps=None):
     """Transverse Lyapunov exponent of E_mu: closed form, quadrature and orbit averages.
+
+    Options: ``n_mu`` values of mu on (0.02, 1.98) (2..1000), ``steps`` of each orbit average
+    (64..2000000).
 
     Examples
     --------
@@ -2177,8 +2359,11 @@ def plot_ellipse_lyapunov(budget: str = "quick", seed: int = 0, **options):
     """
     from proofs_check.plots import new_figure
 
-    n = int(options.get("n_mu", _q(budget, 40, 200)))
-    steps = int(options.get("steps", _q(budget, 20000, 200000)))
+    budget = _budget_option(budget)
+    seed = _int_option("seed", seed, 0, 2**32 - 1)
+    n = _int_option("n_mu", _q(budget, 40, 200) if n_mu is None else n_mu, 2, 1000)
+    steps = _int_option("steps", _q(budget, 20000, 200000) if steps is None else steps, 64,
+                        2_000_000)
     ms = np.linspace(0.02, 1.98, n)
     fig, ax = new_figure()
     fine = np.linspace(0.001, 1.999, 400)

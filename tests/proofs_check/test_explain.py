@@ -43,7 +43,8 @@ def test_every_proved_verdict_is_as_stated_in_json_and_table(catalogue_results):
             if e["status"] == "proved":
                 assert e["certificate"]["type"] in {
                     "ExactIdentity", "IdentityModuloIdeal", "UnivariateSign", "BoxSign",
-                    "CertifiedRoot", "Positivity", "ExactArgument", "Induction"}, r["id"]
+                    "CertifiedRoot", "KrawczykEnclosure", "Positivity", "ExactArgument",
+                    "Induction"}, r["id"]
     table = verdict_table(catalogue_results)
     assert table.columns[2] == "scope"
     assert "| as stated |" in render(table, "md")

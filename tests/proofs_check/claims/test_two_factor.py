@@ -34,6 +34,8 @@ def test_claim_holds_quick(claim):
     assert r.status in ("proved", "verified"), (r.status, r.message, r.evidence[-1].details)
     if all(e.kind == "symbolic" for e in claim.evidence):
         assert r.status == "proved"
+    elif all(e.kind == "interval" for e in claim.evidence):   # Krawczyk enclosures in arb
+        assert r.status == "proved", (r.status, r.message)
     else:
         assert r.status == "verified"
 
@@ -89,7 +91,7 @@ def test_table_rows_are_ordered_with_ten_digits():
     t = cat.TABLES["two-factor-thresholds"](verdicts="no", digits="12")
     values = [float(r[2]) for r in t.rows]
     assert values == sorted(values)
-    assert sum("doubling" in r[0] for r in t.rows) == 6
+    assert sum("doubling" in r[0] for r in t.rows) == 7
     assert all(len(r[2].replace(".", "").lstrip("0")) >= 10 for r in t.rows)
     with pytest.raises(ValueError):
         cat.TABLES["two-factor-thresholds"](digits="5")
@@ -292,3 +294,93 @@ def test_fixed_set_identity_tells_a_wrong_map_apart():
     res = sp.Matrix([-mu * b * (a * b - 1) * (a - 2), -mu * a * (a * b - 1)])
     r = Identity(res.dot(res), mu**2 * (a * b - 1) ** 2 * (a**2 + b**2)).run("quick", 0)
     assert r.status == "refuted"
+
+
+# ---- mutants, certified constants, hostile plot options ----------------------------------------
+
+def test_model_kill_rate_at_least_95_percent():
+    """Every mutable claim of the model, quick budget (~25 s): the kill rate is >= 0.95."""
+    from proofs_check.mutants import run_mutants
+
+    report = run_mutants(cat.CLAIMS, "quick", 0)
+    assert report.total >= 300
+    assert report.rate >= 0.95, {c.claim_id: c.survivors for c in report.claims if c.survivors}
+
+
+def test_certified_constants_are_proved_and_mu_inf_delta_stay_verified():
+    for cid in cat.CERTIFIED:
+        r = check(cat._claim(cid), "quick", 0)
+        assert r.status == "proved" and r.scope == "as stated", (cid, r.status, r.message)
+    for cid in ("tf.slice.mu_inf", "tf.slice.cascade", "tf.slice.period3"):
+        assert check(cat._claim(cid), "quick", 0).status == "verified", cid
+
+
+@pytest.mark.parametrize("k", [3, 7])
+def test_moved_doubling_point_is_refuted(k):
+    """A doubling point moved by 1e-12 (2000x the stated tolerance 5e-16) is refuted, with the
+    uniqueness box covering the claimed window; moved by 1e-17 (inside it) it stays proved."""
+    import dataclasses
+
+    import sympy as sp
+
+    claim = cat._claim(f"tf.slice.doubling_{k}")
+    value = claim.claimed["mu"]
+    for shift, want in ((sp.Rational(1, 10**12), "refuted"), (-sp.Rational(1, 10**12), "refuted"),
+                        (sp.Rational(1, 10**17), "proved")):
+        moved = dataclasses.replace(claim, claimed={"mu": value + shift}, evidence=())
+        r = check(moved, "quick", 0)
+        assert r.status == want, (shift, r.status, r.message)
+        if want == "refuted":
+            assert r.evidence[0].details["uniqueness_box_covers_claim"]
+
+
+def test_thresholds_table_shows_enclosures_and_verdicts():
+    t = cat.thresholds_table(verdicts="no")
+    col = t.columns.index("certified enclosure")
+    rows = {r[t.columns.index("claim")]: r for r in t.rows}
+    for cid in cat.CERTIFIED:
+        row = rows[cid]
+        assert row[col].startswith("[") and "+/-" in row[col], row
+        assert row[-1] == "proved"
+        mid, rad = row[col].strip("[]").split("+/-")
+        assert abs(float(mid) - float(row[2])) < 1e-10 and float(rad) < 1e-20
+    assert rows["tf.slice.mu_inf"][-1] == "not run" and rows["tf.slice.mu_inf"][col] == ""
+    with pytest.raises(ValueError, match="verdicts"):
+        cat.thresholds_table(verdicts="maybe")
+
+
+@pytest.mark.parametrize(("name", "options", "named"), [
+    ("two-factor-bifurcation", {"n_mu": "0"}, "n_mu"),
+    ("two-factor-bifurcation", {"n_mu": "-5"}, "n_mu"),
+    ("two-factor-bifurcation", {"n_mu": "10**9"}, "n_mu"),
+    ("two-factor-bifurcation", {"n_mu": "1e12"}, "n_mu"),
+    ("two-factor-bifurcation", {"n_mu": "2.5"}, "n_mu"),
+    ("two-factor-plane", {"n": "100000"}, "n"),
+    ("two-factor-plane", {"n": "abc"}, "n"),
+    ("two-factor-plane", {"mus": "-1"}, "mus"),
+    ("two-factor-plane", {"mus": "0"}, "mus"),
+    ("two-factor-plane", {"mus": "2.5"}, "mus"),
+    ("two-factor-plane", {"mus": "nan"}, "mus"),
+    ("two-factor-plane", {"mus": "inf"}, "mus"),
+    ("two-factor-plane", {"mus": "0.5,x"}, "mus"),
+    ("two-factor-plane", {"mus": ",".join(["0.5"] * 7)}, "mus"),
+    ("two-factor-ellipse-lyapunov", {"steps": "0"}, "steps"),
+    ("two-factor-ellipse-lyapunov", {"steps": "99999999999"}, "steps"),
+    ("two-factor-ellipse-lyapunov", {"n_mu": "-1"}, "n_mu"),
+    ("two-factor-ellipse-lyapunov", {"n_mu": "True"}, "n_mu"),
+])
+def test_plots_reject_hostile_options(name, options, named):
+    with pytest.raises(ValueError, match=named):
+        cat.PLOTS[name](budget="quick", seed=0, **options)
+
+
+@pytest.mark.parametrize("name", sorted(cat.PLOTS))
+def test_plots_have_no_catch_all_options(name):
+    import inspect
+
+    params = inspect.signature(cat.PLOTS[name]).parameters.values()
+    assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
+    with pytest.raises(TypeError):
+        cat.PLOTS[name](budget="quick", seed=0, bogus="1")
+    with pytest.raises(ValueError, match="budget"):
+        cat.PLOTS[name](budget="huge", seed=0)
