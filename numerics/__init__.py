@@ -28,6 +28,7 @@ from numerics.periodic import (
     period_doubling_cascade,
     periodic_orbits,
 )
+from numerics.precise import PreciseMap
 
 __all__ = [
     "FEIGENBAUM_DELTA",
@@ -40,6 +41,7 @@ __all__ = [
     "LyapunovResult",
     "OrbitDiagram",
     "PeriodicOrbit",
+    "PreciseMap",
     "bifurcation_points",
     "classify",
     "classify_points",

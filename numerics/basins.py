@@ -23,6 +23,9 @@ import numpy as np
 from numba import njit, prange
 
 from numerics.codegen import DEFAULT_CHUNK, DEFAULT_HORIZON, CompiledMap, compile_map
+from numerics.numba_cache import guard
+
+guard(__file__)  # Numba's cache of these kernels under the kernel cache, checked
 
 __all__ = ["BasinLabels", "classify", "classify_points"]
 

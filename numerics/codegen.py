@@ -10,7 +10,9 @@ loop inside a chunk, the orbit ("lane") loop innermost, so that LLVM vectorizes 
 state of a chunk is double buffered (read one buffer, write the other) so that freezing a diverged
 orbit is a register blend, not a masked store. All arithmetic is float64, without fastmath, and the
 arithmetic applied to one orbit does not depend on the chunk it falls in: results are bitwise
-identical for every chunk size and thread count.
+identical for every chunk size and thread count. Each parallel kernel has a serial twin
+(``NAME_serial``, the same source with ``range`` for ``prange``) that small batches use: waking
+the worker threads costs more than a few thousand orbit-steps (:meth:`CompiledMap.kernel`).
 
 Divergence. An orbit diverges at step ``k`` when ``x_k`` is the first iterate with
 ``max_i |x_k[i]| > horizon`` or a non-finite coordinate (``k = 0`` when the start itself lies beyond
@@ -21,7 +23,6 @@ and statistics (Lyapunov sums) stop accumulating. No NaN or inf ever reaches an 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib.util
 import os
@@ -37,15 +38,26 @@ import sympy as sp
 from sympy.printing.pycode import PythonCodePrinter
 
 from numerics.files import publish, remove_stale, tmp_prefix
+from numerics.numba_cache import cache_files_ok, drop_cache_files
 
 __all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
 
 #: bump when the generated source changes shape (part of the cache key)
-CODEGEN_VERSION = "7"
+CODEGEN_VERSION = "13"
 DEFAULT_HORIZON = 1e6
 DEFAULT_CHUNK = 64
 #: steps between divergence tests in `iterate` (speed only: results do not depend on it)
 ITERATE_BLOCK = 64
+#: steps between renormalisations (one log) of the tangent vector in `lyapunov_top`
+LYAPUNOV_BLOCK = 16
+#: a block in which the tangent vector's 1-norm leaves [TINY, HUGE] is redone with a
+#: renormalisation every step (its squared norm stays a normal float64: no overflow, no precision
+#: lost to subnormals)
+LYAPUNOV_TINY, LYAPUNOV_HUGE = 1e-150, 1e150
+#: batches with at most this many orbit-steps (or one chunk) run on the calling thread: starting
+#: the worker threads costs more than the work (speed only: the serial kernels are the parallel
+#: ones with ``range`` for ``prange``, bitwise the same results)
+SERIAL_WORK = 1 << 17
 
 
 def default_cache_dir() -> Path:
@@ -153,6 +165,18 @@ def _good_expr(names: Sequence[str]) -> str:
     return " & ".join(f"(abs({n}) <= H)" for n in names)
 
 
+def _with_serial_twin(L: list[str], start: int, name: str) -> None:
+    """Append ``NAME_serial``: the parallel kernel ``NAME`` emitted from ``L[start:]`` with
+    ``prange`` as ``range``, for batches too small to pay for starting threads. Same statements,
+    same float64 operations in the same order: bitwise the same results."""
+    text = "\n".join(L[start:])
+    head = f"@njit(parallel=True, **_OPTS)\ndef {name}("
+    if text.count(head) != 1:
+        raise AssertionError(f"codegen: kernel {name} not found exactly once")
+    twin = text.replace(head, f"@njit(**_OPTS)\ndef {name}_serial(").replace("prange(", "range(")
+    L.append(twin)
+
+
 def _source(spec: _Spec, name: str, pairs: str) -> str:
     d, npar = spec.dim, spec.npar
     L: list[str] = [_HEADER.format(name=name, pairs=pairs, dim=d, npar=npar)]
@@ -170,15 +194,19 @@ def _source(spec: _Spec, name: str, pairs: str) -> str:
                       "    ", "t")
 
     # many points (one parallel loop, no time loop) --------------------------------------------
+    start = len(L)
     w("\n\n@njit(parallel=True, **_OPTS)\ndef step_many(X, P, OUT):")
     w("    for k in prange(X.shape[1]):")
     L += _load_lines(spec, "        ", "X[{i}, {idx}]", "P[{j}, {idx}]", "k")
     L += _assignments(spec.update, [f"OUT[{i}, k]" for i in range(d)], "        ", "t")
+    _with_serial_twin(L, start, "step_many")
+    start = len(L)
     w("\n\n@njit(parallel=True, **_OPTS)\ndef jacobian_many(X, P, OUT):")
     w("    for k in prange(X.shape[1]):")
     L += _load_lines(spec, "        ", "X[{i}, {idx}]", "P[{j}, {idx}]", "k")
     L += _assignments(spec.jacobian, [f"OUT[{i}, {j}, k]" for i in range(d) for j in range(d)],
                       "        ", "t")
+    _with_serial_twin(L, start, "jacobian_many")
 
     # batched iteration ---------------------------------------------------------------------------
     # Steps before `rec_start` run in blocks of BLOCK steps with no per-step test: the lane loop is
@@ -187,17 +215,16 @@ def _source(spec: _Spec, name: str, pairs: str) -> str:
     # step and frozen state are exactly those of a step-by-step run; lanes already frozen are
     # restored. Every lane sees the same arithmetic in both paths, so results are bitwise those of
     # a per-step loop. Recorded steps run one at a time (double buffered).
-    w(f"""
-
-BLOCK = {ITERATE_BLOCK}
-
+    w(f"\n\nBLOCK = {ITERATE_BLOCK}")
+    start = len(L)
+    w("""
 
 @njit(parallel=True, **_OPTS)
 def iterate(X, P, steps, H, chunk, R, rec_start, OUT, DSTEP):
     \"\"\"Advance the orbits X (n, DIM) by `steps` steps with parameters P (NPAR, n) into OUT.
 
     DSTEP[i] is the first k with x_k beyond the horizon H (0 for a start beyond it), -1 if none;
-    such an orbit is frozen at its last state within (see module docstring). Iterates x_{{t+1}}
+    such an orbit is frozen at its last state within (see module docstring). Iterates x_{t+1}
     with t >= rec_start go to R[:, t - rec_start] (R has shape (n, r, DIM)).
     \"\"\"
     n = X.shape[0]
@@ -294,19 +321,95 @@ def iterate(X, P, steps, H, chunk, R, rec_start, OUT, DSTEP):
     w("                DSTEP[lo + k] = np.int64(cnt[k]) + 1")
     w("            else:")
     w("                DSTEP[lo + k] = -1")
+    _with_serial_twin(L, start, "iterate")
 
-    # Lyapunov: q tangent vectors, re-orthonormalised every step (modified Gram-Schmidt) ---------
-    for q, fname in ((1, "lyapunov_top"), (d, "lyapunov_all")):
-        if q == d and fname == "lyapunov_all" and d == 1:
-            w("\n\nlyapunov_all = lyapunov_top")
-            continue
-        _lyapunov_source(L, spec, q, fname)
+    # Lyapunov ------------------------------------------------------------------------------------
+    # lyapunov_top (largest exponent): one tangent vector, renormalised once per LYAPUNOV_BLOCK
+    # steps (one log per block, see _lyapunov_blocked_source); lyapunov_stepwise: the same with a
+    # renormalisation every step (the oracle of the blocked one); lyapunov_all: d vectors,
+    # re-orthonormalised every step by modified Gram-Schmidt (blocks would let the vectors align
+    # and Gram-Schmidt lose the smaller exponents).
+    w(f"\n\nLYAPUNOV_BLOCK = {LYAPUNOV_BLOCK}\nTINY = {LYAPUNOV_TINY!r}\nHUGE = {LYAPUNOV_HUGE!r}")
+    start = len(L)
+    _lyapunov_blocked_source(L, spec)
+    _with_serial_twin(L, start, "lyapunov_top")
+    _lyapunov_source(L, spec, 1, "lyapunov_stepwise")
+    if d == 1:
+        w("\n\nlyapunov_all = lyapunov_top")
+    else:
+        _lyapunov_source(L, spec, d, "lyapunov_all")
+    start = len(L)
+    _monodromy_source(L, spec)
+    _with_serial_twin(L, start, "monodromy")
     if spec.normal is not None:
         _transverse_source(L, spec)
     return "\n".join(L) + "\n"
 
 
+def _monodromy_source(L: list[str], spec: _Spec) -> None:
+    """F^n and the product of the Jacobians along the n steps, for many points in one call (the
+    Newton step on F^n(x) - x of :func:`numerics.periodic_orbits`). Nothing is tested: a
+    non-finite value just propagates."""
+    d = spec.dim
+    w = L.append
+    w('''
+
+@njit(parallel=True, **_OPTS)
+def monodromy(X, P, n, Y, M):
+    """Y = F^n(X) and M = DF(x_{n-1}) ... DF(x_0) for points X (DIM, m), parameters P (NPAR, m);
+    M has shape (DIM, DIM, m)."""
+    for k in prange(X.shape[1]):''')
+    ind = "        "
+    L.extend(_load_lines(spec, ind, "X[{i}, {idx}]", "P[{j}, {idx}]", "k"))
+    for i in range(d):
+        for j in range(d):
+            w(f"{ind}_M{i}_{j} = {1.0 if i == j else 0.0!r}")
+    w(f"{ind}for t in range(n):")
+    jn = [f"_j{i}_{j}" for i in range(d) for j in range(d)]
+    L.extend(_assignments(list(spec.update) + list(spec.jacobian),
+                          [f"_n{i}" for i in range(d)] + jn, ind + "    ", "t"))
+    for i in range(d):
+        for j in range(d):
+            terms = " + ".join(f"_j{i}_{m}*_M{m}_{j}" for m in range(d))
+            w(f"{ind}    _N{i}_{j} = {terms}")
+    for i in range(d):
+        w(f"{ind}    _s{i} = _n{i}")
+        for j in range(d):
+            w(f"{ind}    _M{i}_{j} = _N{i}_{j}")
+    for i in range(d):
+        w(f"{ind}Y[{i}, k] = _s{i}")
+        for j in range(d):
+            w(f"{ind}M[{i}, {j}, k] = _M{i}_{j}")
+
+
+def _tangent_step_lines(spec: _Spec, q: int, ind: str) -> list[str]:
+    """One step of the state ``_s*`` and the q orthonormal tangent vectors ``_v{m}_*``: the image
+    ``_n*``, ``g`` (the image within the horizon), the re-orthonormalised images ``_u{m}_*`` of the
+    vectors and their stretching factors ``_r{m}`` (modified Gram-Schmidt)."""
+    d = spec.dim
+    jn = [f"_j{i}_{j}" for i in range(d) for j in range(d)]
+    out = _assignments(list(spec.update) + list(spec.jacobian),
+                       [f"_n{i}" for i in range(d)] + jn, ind, "t")
+    out.append(f"{ind}g = {_good_expr([f'_n{i}' for i in range(d)])}")
+    for m in range(q):  # u_m = J v_m
+        for i in range(d):
+            terms = " + ".join(f"_j{i}_{j}*_v{m}_{j}" for j in range(d))
+            out.append(f"{ind}_u{m}_{i} = {terms}")
+    for m in range(q):
+        for p in range(m):
+            dot = " + ".join(f"_u{p}_{i}*_u{m}_{i}" for i in range(d))
+            out.append(f"{ind}_h = {dot}")
+            for i in range(d):
+                out.append(f"{ind}_u{m}_{i} = _u{m}_{i} - _h*_u{p}_{i}")
+        nrm2 = " + ".join(f"_u{m}_{i}*_u{m}_{i}" for i in range(d))
+        out.append(f"{ind}_r{m} = math.sqrt({nrm2})")
+        for i in range(d):  # a collapsed vector (r = 0, exactly superstable) is kept as it was
+            out.append(f"{ind}_u{m}_{i} = _u{m}_{i} / _r{m} if _r{m} > 0.0 else _v{m}_{i}")
+    return out
+
+
 def _lyapunov_source(L: list[str], spec: _Spec, q: int, fname: str) -> None:
+    """q tangent vectors re-orthonormalised every step (the reference layout, one log a step)."""
     d, npar = spec.dim, spec.npar
     w = L.append
     nv = d * q  # tangent components: v{m}_{i} = component i of vector m
@@ -347,26 +450,8 @@ def {fname}(X, V, P, steps, H, chunk, S, GOOD):
     for m in range(q):
         for i in range(d):
             w(f"{ind}_v{m}_{i} = a[{d + m * d + i}, k]")
-    jn = [f"_j{i}_{j}" for i in range(d) for j in range(d)]
-    L.extend(_assignments(list(spec.update) + list(spec.jacobian),
-                          [f"_n{i}" for i in range(d)] + jn, ind, "t"))
-    w(f"{ind}g = {_good_expr([f'_n{i}' for i in range(d)])}")
-    # u_m = J v_m
+    L.extend(_tangent_step_lines(spec, q, ind))
     for m in range(q):
-        for i in range(d):
-            terms = " + ".join(f"_j{i}_{j}*_v{m}_{j}" for j in range(d))
-            w(f"{ind}_u{m}_{i} = {terms}")
-    # modified Gram-Schmidt
-    for m in range(q):
-        for p in range(m):
-            dot = " + ".join(f"_u{p}_{i}*_u{m}_{i}" for i in range(d))
-            w(f"{ind}_h = {dot}")
-            for i in range(d):
-                w(f"{ind}_u{m}_{i} = _u{m}_{i} - _h*_u{p}_{i}")
-        nrm2 = " + ".join(f"_u{m}_{i}*_u{m}_{i}" for i in range(d))
-        w(f"{ind}_r{m} = math.sqrt({nrm2})")
-        for i in range(d):  # a collapsed vector (r = 0, exactly superstable) is kept as it was
-            w(f"{ind}_u{m}_{i} = _u{m}_{i} / _r{m} if _r{m} > 0.0 else _v{m}_{i}")
         w(f"{ind}acc[{m}, k] += math.log(_r{m}) if g else 0.0")
     for i in range(d):
         w(f"{ind}b[{i}, k] = _n{i} if g else _s{i}")
@@ -385,6 +470,137 @@ def {fname}(X, V, P, steps, H, chunk, S, GOOD):
             for k in range(w):
                 S[m, lo + k] += acc[m, k]
         for k in range(w):
+            GOOD[lo + k] += cnt[k]''')
+
+
+def _lyapunov_blocked_source(L: list[str], spec: _Spec) -> None:
+    """Largest exponent with one log and one renormalisation per block of LYAPUNOV_BLOCK steps.
+
+    Inside a block the tangent vector is only multiplied by the Jacobians (no sqrt, division or
+    log: the lane loop vectorizes), and each lane records whether every step stayed clean: image
+    within the horizon, the vector's 1-norm within [LYAPUNOV_TINY, LYAPUNOV_HUGE] (so its squared
+    2-norm is a normal float64 for any DIM below ~6000). After the block a clean lane adds
+    the log of its vector's norm and renormalises; any other lane is replayed from the block's
+    start with the per-step code of ``lyapunov_stepwise`` (its divergence step, a collapsed
+    vector, an overflow handled exactly as there); a lane frozen earlier is restored. What a lane
+    computes depends on its own orbit only: bitwise the same for every chunk and thread count.
+    """
+    d, npar = spec.dim, spec.npar
+    w = L.append
+    w('''
+
+@njit(parallel=True, **_OPTS)
+def lyapunov_top(X, V, P, steps, H, chunk, S, GOOD):
+    """One tangent vector V (DIM, n) along orbits X; S (1, n) += log stretching factors."""
+    n = X.shape[1]
+    nch = (n + chunk - 1) // chunk
+    for c in prange(nch):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        w = hi - lo
+        st = np.empty((DIM, w))
+        tv = np.empty((DIM, w))
+        st0 = np.empty((DIM, w))
+        tv0 = np.empty((DIM, w))
+        prm = np.empty((max(NPAR, 1), w))
+        acc = np.zeros(w)
+        cnt = np.zeros(w)
+        dead = np.zeros(w, dtype=np.bool_)
+        clean = np.empty(w, dtype=np.bool_)
+        for i in range(DIM):
+            for k in range(w):
+                st[i, k] = X[i, lo + k]
+                tv[i, k] = V[i, lo + k]
+        for j in range(NPAR):
+            for k in range(w):
+                prm[j, k] = P[j, lo + k]
+        t = 0
+        while t < steps:
+            nb = min(LYAPUNOV_BLOCK, steps - t)
+            for i in range(DIM):
+                for k in range(w):
+                    st0[i, k] = st[i, k]
+                    tv0[i, k] = tv[i, k]
+            for k in range(w):
+                clean[k] = True''')
+    for i in range(d):
+        w(f"            a{i} = st[{i}]")
+        w(f"            u{i} = tv[{i}]")
+    for j in range(npar):
+        w(f"            q{j} = prm[{j}]")
+    # two steps per pass over the lanes: half the loads and stores, more independent work
+    jn = [f"_j{i}_{j}" for i in range(d) for j in range(d)]
+    # cheap sufficient tests (a lane they flag is only replayed, never wrong): sum |n_i| <= H
+    # implies every |n_i| <= H; TINY <= sum |w_i| <= HUGE implies every |w_i| <= HUGE and one
+    # |w_i| >= TINY / DIM. NaN fails every comparison.
+    nsum = " + ".join(f"abs(_n{i})" for i in range(d))
+    wsum = " + ".join(f"abs(_w{i})" for i in range(d))
+
+    def one_step(ind: str) -> None:
+        L.extend(_assignments(list(spec.update) + list(spec.jacobian),
+                              [f"_n{i}" for i in range(d)] + jn, ind, "t"))
+        for i in range(d):
+            terms = " + ".join(f"_j{i}_{j}*_x{j}" for j in range(d))
+            w(f"{ind}_w{i} = {terms}")
+        w(f"{ind}_m = {wsum}")
+        w(f"{ind}_c = _c & ({nsum} <= H) & (_m <= HUGE) & (_m >= TINY)")
+        for i in range(d):
+            w(f"{ind}_s{i} = _n{i}")
+            w(f"{ind}_x{i} = _w{i}")
+
+    for passes, steps_per_pass in (("nb // 2", 2), ("nb % 2", 1)):
+        w(f"            for s in range({passes}):")
+        w("                for k in range(w):")
+        ind = "                    "
+        L.extend(_load_lines(spec, ind, "a{i}[{idx}]", "q{j}[{idx}]", "k"))
+        for i in range(d):
+            w(f"{ind}_x{i} = u{i}[k]")
+        w(f"{ind}_c = clean[k]")
+        for _ in range(steps_per_pass):
+            one_step(ind)
+        for i in range(d):
+            w(f"{ind}a{i}[k] = _s{i}")
+            w(f"{ind}u{i}[k] = _x{i}")
+        w(f"{ind}clean[k] = _c")
+    w("            for k in range(w):")
+    w("                if dead[k]:")
+    for i in range(d):
+        w(f"                    a{i}[k] = st0[{i}, k]")
+        w(f"                    u{i}[k] = tv0[{i}, k]")
+    w("                elif clean[k]:")
+    # the norm; for d = 1 |u|, which is what sqrt(u*u) rounds to (the guard keeps u*u normal)
+    nrm = "abs(u0[k])" if d == 1 else "math.sqrt(" + " + ".join(
+        f"u{i}[k]*u{i}[k]" for i in range(d)) + ")"
+    w(f"                    _r = {nrm}")
+    w("                    acc[k] += math.log(_r)")
+    w("                    cnt[k] += nb")
+    for i in range(d):
+        w(f"                    u{i}[k] = u{i}[k] / _r")
+    w("                else:")
+    ind = "                    "
+    L.extend(_load_lines(spec, ind, "st0[{i}, {idx}]", "q{j}[{idx}]", "k"))
+    for i in range(d):
+        w(f"{ind}_v0_{i} = tv0[{i}, k]")
+    w(f"{ind}for s in range(nb):")
+    L.extend(_tangent_step_lines(spec, 1, ind + "    "))
+    w(f"{ind}    if not g:")
+    w(f"{ind}        dead[k] = True")
+    w(f"{ind}        break")
+    w(f"{ind}    acc[k] += math.log(_r0)")
+    w(f"{ind}    cnt[k] += 1.0")
+    for i in range(d):
+        w(f"{ind}    _s{i} = _n{i}")
+        w(f"{ind}    _v0_{i} = _u0_{i}")
+    for i in range(d):
+        w(f"{ind}a{i}[k] = _s{i}")
+        w(f"{ind}u{i}[k] = _v0_{i}")
+    w('''            t += nb
+        for i in range(DIM):
+            for k in range(w):
+                X[i, lo + k] = st[i, k]
+                V[i, lo + k] = tv[i, k]
+        for k in range(w):
+            S[0, lo + k] += acc[k]
             GOOD[lo + k] += cnt[k]''')
 
 
@@ -432,7 +648,8 @@ def transverse(X, P, steps, H, S, GOOD):
 def _key(spec: _Spec, name: str) -> str:
     # everything the kernel depends on: sizes too (a map with a constant c and the same update
     # without it must not share a kernel reading NPAR parameters)
-    text = repr((CODEGEN_VERSION, ITERATE_BLOCK, numba.__version__, np.__version__, name,
+    text = repr((CODEGEN_VERSION, ITERATE_BLOCK, LYAPUNOV_BLOCK, LYAPUNOV_TINY,
+                 LYAPUNOV_HUGE, numba.__version__, np.__version__, name,
                  spec.dim, spec.npar, "float64",
                  [sp.srepr(e) for e in spec.update],
                  None if spec.normal is None else [sp.srepr(e) for e in spec.normal]))
@@ -457,36 +674,6 @@ def _seal_ok(path: Path, key: str) -> bool:
     head, sep, body = text.partition("\n")
     return bool(sep) and head + "\n" == _SEAL.format(
         key=key, digest=hashlib.sha256(body.encode()).hexdigest())
-
-
-def _numba_cache_ok(path: Path) -> bool:
-    """Whether Numba's cache files for the module at ``path`` (``__pycache__/STEM.*.nbi`` and
-    the ``.nbc`` files they index) can be read back; a truncated file would make every later
-    call fail."""
-    import pickle
-    import pickletools
-
-    cache = path.parent / "__pycache__"
-    for index in cache.glob(f"{path.stem}.*.nbi"):
-        try:
-            with open(index, "rb") as fh:
-                pickle.load(fh)  # numba's version stamp
-                _, overloads = pickle.loads(fh.read())
-            for data_name in overloads.values():
-                # walk the pickle's opcodes to its STOP without building anything (the objects
-                # refer to the kernel module, which is not imported yet): a truncated or
-                # garbled file raises here
-                for _ in pickletools.genops((cache / data_name).read_bytes()):
-                    pass
-        except Exception:
-            return False
-    return True
-
-
-def _drop_numba_cache(path: Path) -> None:
-    for f in (path.parent / "__pycache__").glob(f"{path.stem}.*.nb[ic]"):
-        with contextlib.suppress(OSError):
-            f.unlink()
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -624,6 +811,25 @@ class CompiledMap:
         return np.array(X.T, order="C"), np.ascontiguousarray(P)   # always a copy
 
     # -- kernels -------------------------------------------------------------------------------
+    def kernel(self, name: str, n: int, work: int, chunk: int = DEFAULT_CHUNK):
+        """The generated kernel ``name`` for ``n`` orbits and ``work`` orbit-steps: its serial
+        twin (``NAME_serial``, bitwise the same results) when the batch is one chunk or at most
+        :data:`SERIAL_WORK` orbit-steps, where starting the worker threads costs more than the
+        work; else the parallel kernel.
+
+        Examples
+        --------
+        >>> from theory import gd_map
+        >>> K = compile_map(gd_map("(a*b - 1)**2/2", params="a b", step="mu"))
+        >>> K.kernel("iterate", 64, 64 * 100) is K.module.iterate_serial
+        True
+        >>> K.kernel("iterate", 10**6, 10**9) is K.module.iterate
+        True
+        """
+        if n <= chunk or work <= SERIAL_WORK:
+            return getattr(self.module, f"{name}_serial")
+        return getattr(self.module, name)
+
     def step(self, x, params=None) -> np.ndarray:
         """Image ``F(x)``: shape (d,) for one point, (n, d) for many.
 
@@ -637,7 +843,7 @@ class CompiledMap:
         single = np.ndim(x) <= 1 and (np.ndim(x) == 0 or np.shape(x)[0] == self.dim)
         X, P = self._prepare(x, params)
         out = np.empty_like(X)
-        self.module.step_many(X, P, out)
+        self.kernel("step_many", X.shape[1], X.shape[1])(X, P, out)
         return out[:, 0] if single and out.shape[1] == 1 else out.T.copy()
 
     def jacobian(self, x, params=None) -> np.ndarray:
@@ -654,7 +860,7 @@ class CompiledMap:
         single = np.ndim(x) <= 1 and (np.ndim(x) == 0 or np.shape(x)[0] == self.dim)
         X, P = self._prepare(x, params)
         out = np.empty((self.dim, self.dim, X.shape[1]))
-        self.module.jacobian_many(X, P, out)
+        self.kernel("jacobian_many", X.shape[1], X.shape[1] * self.dim)(X, P, out)
         out = np.moveaxis(out, 2, 0).copy()
         return out[0] if single and out.shape[0] == 1 else out
 
@@ -706,8 +912,8 @@ class CompiledMap:
         out = np.empty_like(X)
         dstep = np.empty(n, dtype=np.int64)
         R = np.empty((n, record, self.dim))
-        self.module.iterate(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, out,
-                            dstep)
+        kernel = self.kernel("iterate", n, n * max(steps, 1), chunk)
+        kernel(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, out, dstep)
         return IterateResult(out, dstep >= 0, dstep, R if record else None, steps)
 
 
@@ -755,7 +961,8 @@ def compile_map(F, *, cache_dir: str | os.PathLike | None = None, normal=None) -
     F : theory.SymbolicMap
     cache_dir : where generated modules live (default :func:`default_cache_dir`). The file name is
         a hash of the expressions, so a changed map gets a new file; Numba's own cache sits in
-        ``__pycache__`` next to it.
+        ``__pycache__`` next to it. Damaged files are detected and rebuilt
+        (:func:`load_cached_module`).
     normal : optional normal field of an invariant curve (one expression per state variable, in the
         map's symbols); adds the kernel used by :func:`numerics.transverse_exponent`.
 
@@ -780,27 +987,40 @@ def compile_map(F, *, cache_dir: str | os.PathLike | None = None, normal=None) -
     spec = _spec(F, normal)
     key = _key(spec, F.name)
     root = _usable_cache(Path(cache_dir) if cache_dir is not None else default_cache_dir())
+
+    def source() -> str:
+        pairs = "\n".join(f"{s} -> {sp.sstr(u)}" for s, u in zip(F.state, F.update, strict=True))
+        pairs += "\nparameters: " + ", ".join(p.name for p in F.params)
+        return _source(spec, F.name, pairs)
+
     path = root / f"dv_{key}.py"
-    modname = f"_dynverify_kernels_{key}"
+    module = load_cached_module(path, f"_dynverify_kernels_{key}", key, source)
+    return CompiledMap(F, module, path)
+
+
+def load_cached_module(path: Path, modname: str, key: str, source) -> object:
+    """Import the generated module at ``path``, first (re)writing it from ``source()`` unless the
+    file there is complete and sealed with ``key``; Numba's cache files of a damaged or stale
+    module, or damaged ones of a sound module, are dropped first (one warning line), never
+    trusted."""
     cache_key = (modname, str(path))
     module = _LOADED.get(cache_key)
     if module is not None:
-        return CompiledMap(F, module, path)
-    remove_stale(root)
+        return module
+    remove_stale(path.parent)
+    numba_dir = path.parent / "__pycache__"
     if path.exists() and not _seal_ok(path, key):
         print(f"dynverify: kernel cache entry {path} is damaged or stale; rebuilding it",
               file=sys.stderr)
-        _drop_numba_cache(path)
-    elif path.exists() and not _numba_cache_ok(path):
+        drop_cache_files(numba_dir, path.stem)
+    elif path.exists() and not cache_files_ok(numba_dir, path.stem):
         print(f"dynverify: Numba cache of {path.name} is damaged; recompiling", file=sys.stderr)
-        _drop_numba_cache(path)
+        drop_cache_files(numba_dir, path.stem)
     if not path.exists() or not _seal_ok(path, key):
-        pairs = "\n".join(f"{s} -> {sp.sstr(u)}" for s, u in zip(F.state, F.update, strict=True))
-        pairs += "\nparameters: " + ", ".join(p.name for p in F.params)
-        write_atomic(path, _sealed(_source(spec, F.name, pairs), key))
+        write_atomic(path, _sealed(source(), key))
     module = import_generated(path, modname)
     _LOADED[cache_key] = module
-    return CompiledMap(F, module, path)
+    return module
 
 
 def _as_param_dict(K: CompiledMap, params: Mapping | None) -> dict:

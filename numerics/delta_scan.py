@@ -20,6 +20,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from numerics.numba_cache import guard
+
+guard(__file__)  # Numba's cache of these kernels under the kernel cache, checked
+
 __all__ = [
     "deltanet_chunked",
     "deltanet_reference",

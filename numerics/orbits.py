@@ -109,10 +109,9 @@ def orbit_diagram(K: CompiledMap, param: str, values, x0, transient: int = 1000,
         diverged = warm.diverged | run.diverged
         dstep = np.where(warm.diverged, warm.diverge_step,
                          np.where(run.diverged, run.diverge_step + transient, -1))
-        points = run.trajectory
-        if warm.diverged.any():  # frozen where the transient already diverged
-            points[warm.diverged] = warm.final[warm.diverged][:, None, :]
-        return OrbitDiagram(param, values, points, diverged, dstep)
+        # an orbit the transient froze stays frozen: its frozen state maps beyond the horizon
+        # again (the same floats), so its recorded points are that state already
+        return OrbitDiagram(param, values, run.trajectory, diverged, dstep)
     if X0.shape[0] != 1:
         raise ValueError("x0: continuation starts from one point, got several")
     P, _ = K.param_matrix(params, m)

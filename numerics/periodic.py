@@ -1,8 +1,9 @@
 """Periodic orbits and their bifurcations, refined to high precision with mpmath.
 
-* :func:`periodic_orbits` -- Newton's method on ``F^n(x) - x`` from many starts at once (float64,
-  compiled kernels), de-duplicated orbit by orbit, with the multipliers (eigenvalues of the product
-  of Jacobians along the orbit) and the minimal period.
+* :func:`periodic_orbits` -- Newton's method on ``F^n(x) - x`` from many starts at once (float64;
+  one compiled-kernel call per Newton round computes ``F^n`` and the product of Jacobians for all
+  starts), de-duplicated orbit by orbit, with the multipliers (eigenvalues of the product of
+  Jacobians along the orbit) and the minimal period.
 * :func:`bifurcation_points` -- a point where a period-``n`` orbit has a multiplier ``-1``
   (period doubling / flip), ``+1`` (tangent / fold), or, for 1-D maps, passes through a critical
   point (superstable). The extended system (orbit equations + the bifurcation condition, unknowns
@@ -57,27 +58,16 @@ def _as_compiled(F) -> CompiledMap:
     return F if isinstance(F, CompiledMap) else compile_map(F)
 
 
-def _raw_step(K: CompiledMap, X: np.ndarray, P: np.ndarray) -> np.ndarray:
-    """F(X) for (m, d) points, no input checks (non-finite values just propagate)."""
-    Xt = np.array(X.T, order="C")
-    out = np.empty_like(Xt)
-    K.module.step_many(Xt, P, out)
-    return out.T
-
-
 def _orbit_and_monodromy(K: CompiledMap, X: np.ndarray, params: Mapping, n: int):
-    """F^n(X) and the product of Jacobians along the n steps, for many points X (m, d)."""
+    """F^n(X) and the product of Jacobians along the n steps, for many points X (m, d): one
+    kernel call for all of them."""
     m, d = X.shape
     P = np.ascontiguousarray(np.repeat(K.param_matrix(params)[0], m, axis=1))
-    M = np.broadcast_to(np.eye(d), (m, d, d)).copy()
-    Y = X
-    for _ in range(n):
-        Yt = np.array(Y.T, order="C")
-        J = np.empty((d, d, m))
-        K.module.jacobian_many(Yt, P, J)
-        M = np.moveaxis(J, 2, 0) @ M
-        Y = _raw_step(K, Y, P)
-    return Y, M
+    Xt = np.array(X.T, order="C")
+    Y = np.empty_like(Xt)
+    M = np.empty((d, d, m))
+    K.kernel("monodromy", m, m * n * d * d)(Xt, P, n, Y, M)
+    return Y.T, np.moveaxis(M, 2, 0)
 
 
 def periodic_orbits(F, period: int, params: Mapping | None = None, starts=None, *,
@@ -141,28 +131,38 @@ def periodic_orbits(F, period: int, params: Mapping | None = None, starts=None, 
             tiny = np.abs(dx).max(axis=1) <= 4e-16 * (1.0 + np.abs(Xa).max(axis=1))
             active[idx[~ok | tiny]] = False
         X = X[np.all(np.isfinite(X), axis=1)]
-        Y = X
-        P = np.ascontiguousarray(np.repeat(K.param_matrix(params)[0], len(X), axis=1))
-        for _ in range(n):
-            Y = _raw_step(K, Y, P)
+        Y, _ = _orbit_and_monodromy(K, X, params, n)
         converged = np.all(np.isfinite(Y), axis=1) & (np.abs(Y - X).max(axis=1) <= tol)
-    orbits: list[PeriodicOrbit] = []
     merge = 1e3 * tol
-    for x in X[converged]:
-        pts = [x]
-        for _ in range(n - 1):
-            pts.append(K.step(pts[-1], params))
-        pts = np.array(pts)
-        q = next(q for q in range(1, n + 1) if n % q == 0 and (
-            q == n or np.abs(K.step(pts[q - 1], params) - pts[0]).max() <= merge))
+    Xc = X[converged]
+    if len(Xc) == 0:
+        return []
+    # the n points of every converged orbit at once (K.step's arithmetic: bitwise its iterates)
+    pts_all = Xc[:, None, :]
+    if n > 1:
+        run = K.iterate(Xc, params, n - 1, record=n - 1, horizon=np.inf)
+        pts_all = np.concatenate([pts_all, run.trajectory], axis=1)
+    # minimal period: the smallest divisor q of n with x_q back at x_0 (within merge)
+    periods = np.full(len(Xc), n)
+    for q in sorted((q for q in range(1, n) if n % q == 0), reverse=True):
+        back = np.abs(pts_all[:, q] - pts_all[:, 0]).max(axis=1) <= merge
+        periods[back] = q
+    kept: list[tuple[np.ndarray, np.ndarray, int]] = []   # (orbit points, start found, period)
+    for pts, q in zip(pts_all, periods, strict=True):
         if minimal and q != n:
             continue
-        if any(np.abs(o.points - x).max(axis=1).min() <= merge for o in orbits):
+        x = pts[0]
+        if any(np.abs(o - x).max(axis=1).min() <= merge for o, _, _ in kept):
             continue
-        _, Mx = _orbit_and_monodromy(K, pts[:1].copy(), params, q)
-        mult = np.linalg.eigvals(Mx[0]).astype(complex)
         start = int(np.lexsort(pts[:q].T[::-1])[0])
-        orbits.append(PeriodicOrbit(np.roll(pts[:q], -start, axis=0), mult, q))
+        kept.append((np.roll(pts[:q], -start, axis=0), x, int(q)))
+    orbits: list[PeriodicOrbit] = []
+    for q in sorted({q for _, _, q in kept}):
+        group = [(o, x) for o, x, qq in kept if qq == q]
+        # multipliers: the Jacobians' product around each orbit from its start as found
+        _, Ms = _orbit_and_monodromy(K, np.array([x for _, x in group]), params, q)
+        for (o, _), Mx in zip(group, Ms, strict=True):
+            orbits.append(PeriodicOrbit(o, np.linalg.eigvals(Mx).astype(complex), q))
     orbits.sort(key=lambda o: tuple(o.points[0]))
     return orbits
 

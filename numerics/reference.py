@@ -18,7 +18,8 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-__all__ = ["iterate", "jacobian", "lyapunov", "step", "two_factor_orbit"]
+__all__ = ["gd_model_a", "gd_model_b", "iterate", "jacobian", "lyapunov", "normalise_model_a",
+           "normalise_model_b", "step", "two_factor_mu", "two_factor_orbit"]
 
 
 @lru_cache(maxsize=64)
@@ -162,4 +163,161 @@ def two_factor_orbit(a0, b0, mu_value, steps: int) -> list[tuple]:
         e = x * y - 1
         x, y = x - mu_value * y * e, y - mu_value * x * e
         out.append((x, y))
+    return out
+
+
+# --- the two-factor model's full-parameter GD (arXiv 2605.21292 §1), typed by hand --------------
+# Oracles for the reductions derived in theory.models.two_factor: the textbook gradients of
+# Model A (yhat = v x_q^T Gamma h) and Model B (yhat = (W_Q x_q).(W_K h)) and the normalised
+# coordinates, in plain Python over float or mpmath.mpf (tests/numerics/test_reference.py holds
+# them to the derived maps).
+
+def _norm(x):
+    return _sqrt(sum(xi * xi for xi in x))
+
+
+def _sqrt(x):
+    try:
+        import mpmath
+
+        if isinstance(x, mpmath.mpf):
+            return mpmath.sqrt(x)
+    except ImportError:  # pragma: no cover
+        pass
+    return math.sqrt(x)
+
+
+def _is_scalar(x) -> bool:
+    try:
+        len(x)
+    except TypeError:
+        return True
+    return False
+
+
+def _context_h(context):
+    """``h = (1/N) sum y_i x_i`` from ``context = (X, y)`` (rows ``x_i``) or ``[(x_i, y_i)]``."""
+    if len(context) == 2 and not _is_scalar(context[1]) and len(context[1]) \
+            and all(_is_scalar(yi) for yi in context[1]):
+        X, y = context
+        pairs = list(zip([list(row) for row in X], list(y), strict=True))
+    else:
+        pairs = [(list(x), yi) for x, yi in context]
+    if not pairs:
+        raise ValueError("context: no (x_i, y_i) pairs")
+    n = len(pairs)
+    d = len(pairs[0][0])
+    return [sum(yi * x[j] for x, yi in pairs) / n for j in range(d)]
+
+
+def two_factor_mu(eta, x_q, y_q, context) -> float:
+    """Effective step size ``mu = eta |y_q| |x_q| |h|`` with ``h = (1/N) sum_i y_i x_i``.
+
+    Parameters
+    ----------
+    eta : learning rate of GD on the full parameters.
+    x_q, y_q : the query and its label.
+    context : ``(X, y)`` with rows ``x_i`` of ``X``, or a sequence of pairs ``(x_i, y_i)``.
+
+    Examples
+    --------
+    >>> two_factor_mu(0.5, [1.0, 0.0], -2.0, [([3.0, 4.0], 1.0)])
+    5.0
+    """
+    h = _context_h(context)
+    return eta * abs(y_q) * _norm(list(x_q)) * _norm(h)
+
+
+def normalise_model_a(v0, Gamma, x_q, y_q, h):
+    """``(a, b)`` of Model A parameters: ``a = v sqrt(kappa/|y_q|)``,
+    ``b = sgn(y_q) x_q^T Gamma h / sqrt(kappa |y_q|)``, ``kappa = |x_q||h|``.
+
+    Examples
+    --------
+    >>> normalise_model_a(2.0, [[1.0, 0.0], [0.0, 1.0]], [1.0, 0.0], 1.0, [1.0, 0.0])
+    (2.0, 1.0)
+    """
+    kappa = _norm(x_q) * _norm(h)
+    s = sum(x_q[i] * Gamma[i][j] * h[j] for i in range(len(x_q)) for j in range(len(h)))
+    Y = abs(y_q)
+    sgn = 1 if y_q > 0 else -1
+    return v0 * _sqrt(kappa / Y), sgn * s / _sqrt(kappa * Y)
+
+
+def normalise_model_b(WQ, WK, x_q, y_q, h):
+    """``(|U|, |V|)`` of Model B parameters, ``U, V = A +- B`` with
+    ``A = q sqrt(|h|/(|x_q||y_q|))``, ``B = sgn(y_q) k sqrt(|x_q|/(|h||y_q|))``,
+    ``q = W_Q x_q``, ``k = W_K h``.
+
+    Examples
+    --------
+    >>> normalise_model_b([[1.0, 0.0]], [[1.0, 0.0]], [1.0, 0.0], 1.0, [1.0, 0.0])
+    (2.0, 0.0)
+    """
+    nx, nh, Y = _norm(x_q), _norm(h), abs(y_q)
+    sgn = 1 if y_q > 0 else -1
+    q = [sum(row[j] * x_q[j] for j in range(len(x_q))) for row in WQ]
+    k = [sum(row[j] * h[j] for j in range(len(h))) for row in WK]
+    alpha, beta = _sqrt(nh / (nx * Y)), sgn * _sqrt(nx / (nh * Y))
+    A = [alpha * qi for qi in q]
+    B = [beta * ki for ki in k]
+    return (_norm([x + y for x, y in zip(A, B, strict=True)]),
+            _norm([x - y for x, y in zip(A, B, strict=True)]))
+
+
+def gd_model_a(v0, Gamma, x_q, y_q, context, eta, steps: int) -> list[tuple]:
+    """Gradient descent on all parameters ``(v, Gamma)`` of Model A; the normalised ``(a, b)``
+    after each step (``steps + 1`` pairs, the start included).
+
+    The gradient is the textbook one (``dL/dv = r s``, ``dL/dGamma = r v x_q h^T``), written
+    independently of the symbolic derivation so that the two can be compared. Works with
+    ``float`` or ``mpmath.mpf`` entries.
+
+    Examples
+    --------
+    >>> traj = gd_model_a(1.0, [[0.5, 0.0], [0.0, 0.5]], [1.0, 0.0], 1.0,
+    ...                   [([1.0, 0.0], 1.0)], 0.1, 2)
+    >>> len(traj), traj[0]
+    (3, (1.0, 0.5))
+    """
+    h = _context_h(context)
+    d = len(x_q)
+    G = [list(row) for row in Gamma]
+    vv = v0
+    out = [normalise_model_a(vv, G, x_q, y_q, h)]
+    for _ in range(steps):
+        s = sum(x_q[i] * G[i][j] * h[j] for i in range(d) for j in range(d))
+        r = vv * s - y_q
+        gv = r * s
+        for i in range(d):
+            for j in range(d):
+                G[i][j] = G[i][j] - eta * r * vv * x_q[i] * h[j]
+        vv = vv - eta * gv
+        out.append(normalise_model_a(vv, G, x_q, y_q, h))
+    return out
+
+
+def gd_model_b(WQ, WK, x_q, y_q, context, eta, steps: int) -> list[tuple]:
+    """Gradient descent on all parameters ``(W_Q, W_K)`` of Model B; ``(|U|, |V|)`` after each
+    step (``steps + 1`` pairs). Gradients: ``dL/dW_Q = r k x_q^T``, ``dL/dW_K = r q h^T``.
+
+    Examples
+    --------
+    >>> traj = gd_model_b([[1.0, 0.0]], [[0.5, 0.0]], [1.0, 0.0], 1.0, [([1.0, 0.0], 1.0)],
+    ...                   0.1, 1)
+    >>> traj[0]
+    (1.5, 0.5)
+    """
+    h = _context_h(context)
+    d = len(x_q)
+    Q = [list(row) for row in WQ]
+    K = [list(row) for row in WK]
+    out = [normalise_model_b(Q, K, x_q, y_q, h)]
+    for _ in range(steps):
+        q = [sum(row[j] * x_q[j] for j in range(d)) for row in Q]
+        k = [sum(row[j] * h[j] for j in range(d)) for row in K]
+        r = sum(qi * ki for qi, ki in zip(q, k, strict=True)) - y_q
+        Q = [[Q[i][j] - eta * r * k[i] * x_q[j] for j in range(d)] for i in range(len(Q))]
+        K = [[K[i][j] - eta * r * q[i] * h[j] for j in range(d)] for i in range(len(K))]
+        out.append(normalise_model_b(Q, K, x_q, y_q, h))
     return out

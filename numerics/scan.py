@@ -47,7 +47,7 @@ import numba
 import numpy as np
 
 from numerics import scan_kernels
-from numerics.codegen import default_cache_dir, import_generated, write_atomic
+from numerics.codegen import default_cache_dir, load_cached_module
 
 __all__ = [
     "BLOCK",
@@ -403,10 +403,9 @@ def _kernels(D: int, DH: int):
     if count != 7:
         raise RuntimeError(f"numerics/scan_kernels.py: {count} '# replaced per shape' lines, not 7")
     key = hashlib.sha256((text + numba.__version__).encode()).hexdigest()[:24]
-    path = default_cache_dir() / f"dv_scan_{key}.py"
-    if not path.exists():
-        write_atomic(path, text)
-    module = import_generated(path, f"_dynverify_scan_{key}")
+    # sealed like every generated kernel: a truncated copy is rebuilt, never imported
+    module = load_cached_module(default_cache_dir() / f"dv_scan_{key}.py",
+                                f"_dynverify_scan_{key}", key, lambda: text)
     return module.predict_kernel, module.loss_grad_kernel
 
 

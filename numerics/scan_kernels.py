@@ -11,6 +11,10 @@ the same results.
 import numpy as np
 from numba import njit, prange
 
+from numerics.numba_cache import guard
+
+guard(__file__)  # Numba's cache of these kernels under the kernel cache, checked
+
 
 @njit(cache=True, inline="always")  # inlined: the call boundary blocks vectorisation
 def load(X, start, stop, xt):  # pragma: no cover - compiled

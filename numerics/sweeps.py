@@ -26,6 +26,7 @@ for maps derived from a loss).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -332,7 +333,9 @@ def _loss_values(definition: SweepDefinition, final: np.ndarray,
 
     F = definition.symbolic_map()
     fn = sp.lambdify(F.state + F.params, F.loss, "numpy")
-    values = fn(*final.T, *(params[p.name] for p in F.params))
+    # a diverged orbit's last state can overflow the loss: inf (or nan) is its value, not news
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = fn(*final.T, *(params[p.name] for p in F.params))
     return np.broadcast_to(np.asarray(values, dtype=np.float64), (len(final),)).copy()
 
 
@@ -483,7 +486,8 @@ class SweepSummary:
 def run_sweep(definition: SweepDefinition, store: str | os.PathLike, *, client=None,
               scheduler: str | None = None, workers: int | None = None,
               progress: bool | Callable[[int, int], None] = True,
-              max_in_flight: int | None = None) -> SweepSummary:
+              max_in_flight: int | None = None,
+              no_worker_timeout: float = 60.0) -> SweepSummary:
     """Run (or resume) a sweep into ``store``.
 
     Parameters
@@ -497,12 +501,17 @@ def run_sweep(definition: SweepDefinition, store: str | os.PathLike, *, client=N
         ``(done, total)``.
     max_in_flight : chunks submitted to Dask at once (default twice the worker threads), which
         bounds memory however large the sweep.
+    no_worker_timeout : seconds a Dask cluster may go without any worker before the sweep stops
+        with :class:`SweepError` (finished chunks are kept; rerunning resumes), instead of
+        waiting forever for a worker that died.
     """
     path = Path(store)
     if sum(x is not None for x in (client, scheduler, workers)) > 1:
         raise SweepError("give at most one of client, scheduler, workers")
     if workers is not None and workers < 1:
         raise SweepError(f"workers: must be >= 1, got {workers}")
+    if not no_worker_timeout > 0:
+        raise SweepError(f"no_worker_timeout: must be > 0 seconds, got {no_worker_timeout}")
     own_cluster = None
     if scheduler is not None:
         client = _connect(scheduler)
@@ -515,7 +524,7 @@ def run_sweep(definition: SweepDefinition, store: str | os.PathLike, *, client=N
         # temporary chunks of runs that were killed (their process is gone) are left-overs
         remove_stale(path / "chunks")
         remove_stale(path)
-        return _run(definition, path, client, progress, max_in_flight)
+        return _run(definition, path, client, progress, max_in_flight, no_worker_timeout)
     finally:
         if own_cluster is not None:
             cluster = getattr(own_cluster, "cluster", None)
@@ -545,7 +554,8 @@ def _local_cluster(workers: int):
     return Client(cluster)
 
 
-def _run(definition: SweepDefinition, path: Path, client, progress, max_in_flight):
+def _run(definition: SweepDefinition, path: Path, client, progress, max_in_flight,
+         no_worker_timeout):
     todo = sorted(set(range(definition.n_chunks)) - set(SweepStore(path).done()))
     skipped = definition.n_chunks - len(todo)
     counts: dict[int, int] = {}
@@ -560,7 +570,8 @@ def _run(definition: SweepDefinition, path: Path, client, progress, max_in_fligh
                 _merge(counts, _counts(fields))
                 report(1)
         else:
-            _run_on_dask(definition, path, client, todo, counts, report, max_in_flight)
+            _run_on_dask(definition, path, client, todo, counts, report, max_in_flight,
+                         no_worker_timeout)
     finally:
         report(None)
     seconds = time.perf_counter() - start
@@ -571,21 +582,56 @@ def _run(definition: SweepDefinition, path: Path, client, progress, max_in_fligh
                         seconds, fractions)
 
 
-def _run_on_dask(definition, path, client, todo, counts, report, max_in_flight):
-    from distributed import as_completed
+def _run_on_dask(definition, path, client, todo, counts, report, max_in_flight,
+                 no_worker_timeout):
+    from distributed import wait
+    from distributed.scheduler import KilledWorker
 
     text = json.dumps(definition.to_json(), sort_keys=True)
     threads = sum(client.nthreads().values()) or 1
     limit = max_in_flight or 2 * threads
     pending = iter(todo)
-    futures = [client.submit(run_chunk, text, str(path.resolve()), i, 1, pure=False)
-               for i in _take(pending, limit)]
-    queue = as_completed(futures)
-    for fut in queue:
-        _merge(counts, fut.result())
-        report(1)
-        for i in _take(pending, 1):
-            queue.add(client.submit(run_chunk, text, str(path.resolve()), i, 1, pure=False))
+
+    def submit(i):
+        return client.submit(run_chunk, text, str(path.resolve()), i, 1, pure=False)
+
+    running = {submit(i): i for i in _take(pending, limit)}
+    alone_since = None  # when the cluster was last seen without workers
+    while running:
+        # wake up now and then to look at the cluster: with no worker left (the sole one died
+        # and nothing restarts it) the futures would wait forever
+        try:
+            done, _ = wait(list(running), timeout=_WATCH_SECONDS, return_when="FIRST_COMPLETED")
+        except TimeoutError:  # nothing finished within the interval
+            done = set()
+        for fut in done:
+            index = running.pop(fut)
+            try:
+                _merge(counts, fut.result())
+            except KilledWorker:
+                _cancel(client, running)
+                raise SweepError(f"chunk {index} killed its Dask worker repeatedly (out of "
+                                 "memory?); finished chunks are kept, rerun to resume") from None
+            report(1)
+            running.update({submit(i): i for i in _take(pending, 1)})
+        if done or client.nthreads():
+            alone_since = None
+        elif alone_since is None:
+            alone_since = time.monotonic()
+        elif time.monotonic() - alone_since > no_worker_timeout:
+            _cancel(client, running)
+            raise SweepError(f"no Dask worker for {no_worker_timeout:g} s with "
+                             f"{len(running) + len(list(pending))} chunk(s) left; finished chunks "
+                             "are kept, rerun with workers to resume")
+
+
+#: how often (seconds) a Dask sweep looks for workers while it waits
+_WATCH_SECONDS = 1.0
+
+
+def _cancel(client, futures) -> None:
+    with contextlib.suppress(Exception):  # best effort: the cluster may be gone
+        client.cancel(list(futures))
 
 
 def _take(it, n: int) -> list:

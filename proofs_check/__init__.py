@@ -20,6 +20,7 @@ from proofs_check.claim import (
     EvidenceResult,
     check,
 )
+from proofs_check.models import Model
 from proofs_check.registry import Catalogue, RegistryError, discover, load_claims
 from proofs_check.tables import Table, render, verdict_table
 
@@ -31,6 +32,7 @@ __all__ = [
     "ClaimError",
     "Evidence",
     "EvidenceResult",
+    "Model",
     "RegistryError",
     "Table",
     "check",

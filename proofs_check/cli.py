@@ -160,7 +160,8 @@ def _sources(args, targets: list[str]):
                 merged.origin[claim_id] = f
                 merged.models[claim_id] = cat.models[claim_id]
             for store, origin, items in ((merged.tables, merged.table_origin, cat.tables),
-                                         (merged.plots, merged.plot_origin, cat.plots)):
+                                         (merged.plots, merged.plot_origin, cat.plots),
+                                         (merged.maps, merged.map_origin, cat.maps)):
                 for name, fn in items.items():
                     store.setdefault(name, fn)
                     origin.setdefault(name, f)
@@ -242,7 +243,13 @@ def _cmd_list(args) -> int:
     catalogue, ids, _ = _sources(args, args.targets)
     if ids:
         raise UsageError(f"list takes claim files (FILE.py), not ids: {ids[0]!r}")
-    if args.tables or args.plots:
+    if args.maps:
+        rows = [[name, catalogue.map_origin[name], ", ".join(m.axes),
+                 ", ".join(f"{k}={v:g}" for k, v in m.fixed.items()), m.description]
+                for name, m in sorted(catalogue.maps.items())]
+        table = Table("maps", "Maps to sweep by name (dynverify sweep --model NAME).",
+                      ["name", "module", "default axes", "fixed", "description"], rows)
+    elif args.tables or args.plots:
         rows = []
         for kind, store, origin in (("table", catalogue.tables, catalogue.table_origin),
                                     ("plot", catalogue.plots, catalogue.plot_origin)):
@@ -338,8 +345,13 @@ def _cmd_check(args) -> int:
                                    statement="catalogue module could not be loaded", source="",
                                    model="", budget=args.budget, seed=seed, evidence=[],
                                    message=catalogue.errors[module]))
-    if sys.stdout.isatty():
+    shape = args.format if args.format != "auto" else \
+        ("rich" if sys.stdout.isatty() else "md")
+    if shape == "rich":
         _print_verdicts(results)
+    elif shape == "json":
+        _stdout(results_json(results, budget=args.budget, seed=seed, timing=args.profile)
+                .rstrip("\n"))
     else:
         _stdout(render(verdict_table(results), "md"))
     if json_path is not None:
@@ -455,7 +467,7 @@ def _cmd_cache(args) -> int:
                 f"files: {len(files)}, {size / 2**20:.1f} MiB")
         return 0
     removed = 0
-    entries = [*root.glob("dv_*.py"), root / "__pycache__", root / "hypothesis"] \
+    entries = [*root.glob("dv_*.py"), root / "__pycache__", root / "numba", root / "hypothesis"] \
         if root.is_dir() else []
     for entry in entries:
         if entry.is_dir():
@@ -478,7 +490,7 @@ def _lookup(store: dict, name: str, kind: str, catalogue) -> object:
 
 def _cmd_table(args, extras: list[str]) -> int:
     from proofs_check.report import write_atomic
-    from proofs_check.tables import Table, render
+    from proofs_check.tables import Table, render, select_columns, transpose
 
     if args.digits is not None and not 1 <= args.digits <= 17:
         raise UsageError(f"--digits {args.digits} must be an integer from 1 to 17")
@@ -493,6 +505,13 @@ def _cmd_table(args, extras: list[str]) -> int:
         _warn(f"error: table {args.name}: the function returned {type(table).__name__}, "
               "not a Table")
         return 1
+    try:
+        if args.columns:
+            table = select_columns(table, args.columns.split(","))
+        if args.transpose:
+            table = transpose(table)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     text = render(table, args.format, args.digits)
     if out is None:
         _stdout(text)
@@ -513,27 +532,66 @@ def _cmd_sweep(args) -> int:
         raise UsageError(f"--store {args.store!r}: {exc.strerror or exc}") from None
 
 
+_SWEEP_PLOT_HELP = """\
+plot sweep STORE [--x NAME] [--y NAME] [--field FIELD] [--overlay CURVES] [--at NAME=V,...]
+           [--model NAME|FILE.py:NAME]
+  draws a stored sweep (dynverify sweep --store STORE):
+  --x, --y      the axes to draw (default the sweep's first two)
+  --field       label (default: converged / period k / bounded / diverged), period,
+                diverge_step, lyapunov or loss (what the sweep recorded)
+  --overlay     threshold curves, separated by ';': AXIS=EXPR, or EXPR (the value of the
+                plotted axis it does not mention), e.g. --overlay "2/(a**2+b**2)", or the label
+                of a curve the model declares
+  --at          values of the axes not drawn (default their middle grid point)
+  --model       NAME or FILE.py:NAME whose declared curves --overlay may name (default: the
+                catalogue's map of the sweep's name)"""
+
+
 def _sweep_figure(extras: list[str]):
-    """``dynverify plot sweep STORE [--x NAME] [--y NAME]``: the phase diagram of a store."""
+    """``dynverify plot sweep STORE [options]``: a stored sweep (see ``_SWEEP_PLOT_HELP``)."""
     if not extras or extras[0].startswith("--"):
         raise UsageError("plot sweep: give the sweep's STORE folder")
     store, options = extras[0], _options(extras[1:], "plot sweep")
-    unknown = sorted(set(options) - {"x", "y"})
+    known = ("x", "y", "field", "overlay", "at", "model")
+    unknown = sorted(set(options) - set(known))
     if unknown:
-        raise UsageError(f"plot sweep: unknown option --{unknown[0]} (options: --x, --y)")
+        raise UsageError(f"plot sweep: unknown option --{unknown[0]} (options: "
+                         f"{', '.join('--' + k for k in known)})")
     if not Path(store).is_dir():
         raise UsageError(f"plot sweep: store {store!r} does not exist")
+    at = {}
+    for item in filter(None, (t.strip() for t in options.get("at", "").split(","))):
+        name, sep, value = item.partition("=")
+        try:
+            at[name.strip()] = float(value)
+        except ValueError:
+            raise UsageError(f"plot sweep: --at {item!r} is not NAME=NUMBER") from None
+        if not sep:
+            raise UsageError(f"plot sweep: --at {item!r} is not NAME=NUMBER")
+    overlays = [t.strip() for t in options.get("overlay", "").split(";") if t.strip()]
     from proofs_check.sweep_command import plot_sweep
 
-    return lambda: plot_sweep(store, x=options.get("x"), y=options.get("y"))
+    return lambda: plot_sweep(store, x=options.get("x"), y=options.get("y"), at=at,
+                              field=options.get("field", "label"), overlays=overlays,
+                              model=options.get("model"))
 
 
 def _cmd_plot(args, extras: list[str]) -> int:
     from matplotlib.figure import Figure
 
-    from proofs_check.plots import check_figure_path, save_figure
+    from proofs_check.plots import (
+        check_figure_path,
+        figure_size,
+        finish_figure,
+        save_figure,
+        using_size,
+    )
 
     seed = _seed(args.seed)
+    try:
+        size = None if args.size is None else figure_size(args.size)
+    except ValueError as exc:
+        raise UsageError(f"--size: {exc}") from None
     catalogue, extras = _catalogue_with_file(args, extras)
     if args.name == "sweep" and "sweep" not in catalogue.plots:
         draw = _sweep_figure(extras)
@@ -549,7 +607,8 @@ def _cmd_plot(args, extras: list[str]) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     try:
-        fig = draw()
+        with using_size(size):
+            fig = draw()
     except ValueError as exc:
         raise UsageError(f"plot {args.name}: {' '.join(str(exc).split())}") from None
     fig = fig[0] if isinstance(fig, tuple) else fig
@@ -557,7 +616,7 @@ def _cmd_plot(args, extras: list[str]) -> int:
         _warn(f"error: plot {args.name}: the function returned {type(fig).__name__}, "
               "not a matplotlib Figure")
         return 1
-    save_figure(fig, out)
+    save_figure(finish_figure(fig, size=size, title=args.title), out)
     _stdout(str(out))
     return 0
 
@@ -598,6 +657,8 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="only the claims of this model")
     p.add_argument("--tables", action="store_true", help="list the tables instead of claims")
     p.add_argument("--plots", action="store_true", help="list the plots instead of claims")
+    p.add_argument("--maps", action="store_true",
+                   help="list the maps that `dynverify sweep --model` knows")
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("check", help="check claims and print their verdicts",
@@ -609,6 +670,9 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
                    help="quick (CI, default) or full (the sample sizes a paper would quote)")
     p.add_argument("--seed", default="0", help="seed of every random draw (default 0)")
     p.add_argument("--json", default=None, metavar="OUT", help="write the results as JSON")
+    p.add_argument("--format", choices=["auto", "rich", "md", "json"], default="auto",
+                   help="the verdicts on stdout: a colour table (rich), Markdown or JSON; "
+                        "auto (default): rich on a terminal, Markdown otherwise")
     p.add_argument("--report", default=None, metavar="DIR",
                    help="write a self-contained report folder (index.md, results.json, ...)")
     p.add_argument("--no-extras", action="store_true",
@@ -639,15 +703,27 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--digits", type=int, default=None,
                    help="significant digits (default 6 for md/tex, full for csv/json)")
     p.add_argument("-o", "--output", default=None, metavar="FILE", help="write to FILE")
+    p.add_argument("--columns", default=None, metavar="A,B,...",
+                   help="only these columns (header texts or 1-based numbers), in this order: "
+                        "split a table too wide for a page")
+    p.add_argument("--transpose", action="store_true",
+                   help="rows become columns (for a wide table with few rows)")
     p.set_defaults(func=_cmd_table, extras=True)
 
     p = sub.add_parser("plot", help="draw a figure to PNG or PDF",
-                       epilog="Other options --KEY VALUE are passed to the plot as strings.")
+                       formatter_class=argparse.RawDescriptionHelpFormatter,
+                       epilog="Other options --KEY VALUE are passed to the plot as strings "
+                              "(see `dynverify list --plots`).\n\n" + _SWEEP_PLOT_HELP)
     p.add_argument("name", help="plot name (see `dynverify list --plots`)")
     p.add_argument("-o", "--output", default=None, metavar="FILE.png|FILE.pdf",
                    help="output file (default NAME.png)")
     p.add_argument("--budget", choices=["quick", "full"], default="quick")
     p.add_argument("--seed", default="0", help="seed of every random draw (default 0)")
+    p.add_argument("--size", default=None, metavar="column|page|W,H",
+                   help="print size: one column (3.3 in wide), a full page (6.8 in) or W,H in "
+                        "inches (default: the figure's own, column or page)")
+    p.add_argument("--title", default=None, help="add a title (none by default: the caption "
+                                                 "belongs to the paper)")
     p.set_defaults(func=_cmd_plot, extras=True)
 
     p = sub.add_parser("cache", help="where the compiled-kernel cache is, or clear it")

@@ -7,11 +7,13 @@ LaTeX or JSON, so the same content drops into a terminal, a paper or a script.
 from __future__ import annotations
 
 import json
+import re
 
 import sympy as sp
 
-from theory.assumptions import parse_assumptions, real_under, step_threshold
+from theory.assumptions import assumed_names, parse_assumptions, real_under, step_threshold
 from theory.gd import edge_of_stability, gd_map
+from theory.parse import parse_names
 
 __all__ = ["FORMATS", "derive_report", "render"]
 
@@ -61,6 +63,12 @@ def derive_report(loss: str, params: str, step: str = "mu", constants: str | Non
     >>> r["families"][0]["edge_of_stability"]
     'mu*(a**2 + b**2) < 2'
     """
+    # a constant named in --assume is declared by it (no need to repeat it in --constants)
+    declared = {*parse_names(params, "params"), step, *parse_names(constants, "constants")}
+    extra = [n for n in assumed_names(assume)
+             if n not in declared and re.search(rf"(?<!\w){re.escape(n)}(?!\w)", str(loss))]
+    if extra:
+        constants = " ".join([*parse_names(constants, "constants"), *extra])
     F = gd_map(loss, params, step, constants)
     consts = {p.name: p for p in F.params if p != F.step}
     assumptions = parse_assumptions(assume, consts)

@@ -1,7 +1,8 @@
 """pytest plugin: claims files as test items, one per claim.
 
 Installed with dynverify (entry point ``pytest11``), so ``pytest`` collects every file named
-``*_claims.py`` or ``claims_*.py`` (unless pytest already collects it as a test module) and turns
+``*_claims.py`` or ``claims_*.py`` (unless pytest already collects it as a test module, or it is a
+module of a package: a claims file stands alone, a catalogue package's modules do not) and turns
 each claim into an item. A claim passes when it holds (``proved`` or ``verified``; for a planted
 false variant, ``Claim(expect="refuted")``, when it is refuted); a failure shows the statement,
 the verdict and its scope, the counterexample and the line that reruns it.
@@ -80,7 +81,8 @@ def _is_test_module(config, name: str) -> bool:
 
 def pytest_collect_file(file_path, parent):
     name = file_path.name
-    if any(fnmatch.fnmatch(name, p) for p in PATTERNS) and \
+    in_package = (file_path.parent / "__init__.py").exists()
+    if any(fnmatch.fnmatch(name, p) for p in PATTERNS) and not in_package and \
             not _is_test_module(parent.config, name):
         return ClaimsFile.from_parent(parent, path=file_path)
     return None

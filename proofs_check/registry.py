@@ -7,9 +7,11 @@ Every module of the package :mod:`proofs_check.claims` is a catalogue module. It
 ``TABLES``  optional ``{name: function(**options) -> Table}``; options arrive as strings from the
             command line (``dynverify table NAME --d 5`` calls ``function(d="5")``); raise
             :class:`ValueError` for a bad option;
-``PLOTS``   optional ``{name: function(budget="quick", seed=0, **options) -> Figure}``.
+``PLOTS``   optional ``{name: function(budget="quick", seed=0, **options) -> Figure}``;
+``MAPS``    optional list of :class:`~proofs_check.models.Model`: maps that ``dynverify sweep
+            --model NAME`` and ``plot sweep`` find by name.
 
-Claim ids, table names and plot names are unique across the catalogue. A module that fails to
+Claim ids, table, plot and map names are unique across the catalogue. A module that fails to
 import does not take the others down: its one-line error is kept in :attr:`Catalogue.errors`.
 
 A user's file (``dynverify check my_claims.py``) follows the same rules; ``MODEL`` is optional.
@@ -31,6 +33,7 @@ from pathlib import Path
 from types import ModuleType
 
 from proofs_check.claim import Claim
+from proofs_check.models import Model
 
 __all__ = ["Catalogue", "RegistryError", "collect_claims", "discover", "load_claims", "load_file"]
 
@@ -60,6 +63,8 @@ class Catalogue:
         ``{id: model name}`` (the claim's own model, else its module's ``MODEL``).
     tables, plots : dict
         ``{name: function}``; ``table_origin``/``plot_origin`` give their modules.
+    maps : dict
+        ``{name: Model}`` (see :mod:`proofs_check.models`); ``map_origin`` gives their modules.
     errors : dict
         ``{module: one-line error}`` for modules that could not be loaded or clash.
 
@@ -86,6 +91,8 @@ class Catalogue:
     table_origin: dict[str, str] = field(default_factory=dict)
     plots: dict[str, Callable] = field(default_factory=dict)
     plot_origin: dict[str, str] = field(default_factory=dict)
+    maps: dict[str, Model] = field(default_factory=dict)
+    map_origin: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
     def model_names(self) -> list[str]:
@@ -154,6 +161,16 @@ class Catalogue:
                     problems.append(f"{attr[:-1].lower()} {name!r} is not callable")
                 else:
                     store[name], where[name] = fn, origin
+        declared = getattr(module, "MAPS", []) or []
+        if not isinstance(declared, (list, tuple)) or \
+                not all(isinstance(m, Model) for m in declared):
+            problems.append("MAPS is not a list of proofs_check.models.Model")
+            declared = []
+        for m in declared:
+            if m.name in self.maps:
+                problems.append(f"map {m.name!r} is already defined in {self.map_origin[m.name]}")
+            else:
+                self.maps[m.name], self.map_origin[m.name] = m, origin
         if problems:
             if strict:
                 raise RegistryError(f"{origin}: {problems[0]}")
@@ -228,11 +245,12 @@ def _module_name(path: Path) -> str:
     return f"_dynverify_user_{stem}_{digest}"
 
 
-def load_file(path: str | Path) -> Catalogue:
-    """Import a user's Python file and return its claims (and tables/plots) as a catalogue.
+def load_file(path: str | Path, *, need: str = "claims") -> Catalogue:
+    """Import a user's Python file and return its claims (and tables/plots/maps) as a catalogue.
 
     Raises :class:`RegistryError` (one line, naming the file) when the file is missing, is not a
-    ``.py`` file, fails to import, defines no claims, or repeats a claim id.
+    ``.py`` file, fails to import, repeats a name, or defines none of what is needed: ``need``
+    is ``"claims"`` (a ``Claim`` or ``CLAIMS``) or ``"maps"`` (a ``MAPS`` list).
     """
     path = Path(path)
     if path.suffix != ".py":
@@ -269,10 +287,13 @@ def load_file(path: str | Path) -> Catalogue:
     except RegistryError:
         sys.modules.pop(name, None)
         raise
-    if not catalogue.claims:
+    if need == "claims" and not catalogue.claims:
         sys.modules.pop(name, None)
         raise RegistryError(f"claims file {str(path)!r} defines no claims (no Claim objects at "
                             "module level and no CLAIMS list)")
+    if need == "maps" and not catalogue.maps:
+        raise RegistryError(f"file {str(path)!r} declares no maps (no MAPS list of "
+                            "proofs_check.models.Model)")
     return catalogue
 
 

@@ -13,22 +13,39 @@ from pathlib import Path
 import numpy as np
 
 from numerics.sweeps import FIELDS, Axis, SweepDefinition, SweepError, SweepStore, run_sweep
+from proofs_check.models import Model
 
-__all__ = ["add_sweep_arguments", "build_definition", "plot_sweep", "run_sweep_command"]
+__all__ = ["add_sweep_arguments", "build_definition", "find_model", "plot_sweep",
+           "run_sweep_command"]
 
 
-def model_maps() -> dict:
-    """Named maps a sweep can use without writing a loss (built by the theory models)."""
-    from theory.models import two_factor
+def find_model(spec: str) -> Model:
+    """The model named ``spec``: ``NAME`` of the catalogue's ``MAPS`` or ``FILE.py:NAME`` of a
+    user's file (see :mod:`proofs_check.models`). One-line :class:`SweepError` otherwise."""
+    from proofs_check.registry import RegistryError, discover, load_file
 
-    tf = two_factor.model()
-    return {"two-factor": lambda: tf.map, "two-factor-balanced": lambda: tf.slice("balanced")}
+    path, sep, name = spec.rpartition(":")
+    if sep and path.endswith(".py"):
+        try:
+            maps = load_file(path, need="maps").maps
+        except RegistryError as exc:
+            raise SweepError(f"--model {spec}: {exc}") from None
+        where = path
+    else:
+        maps, name, where = discover().maps, spec, "the catalogue"
+    if name not in maps:
+        known = ", ".join(sorted(maps)) or "none"
+        raise SweepError(f"--model {spec!r}: no map {name!r} in {where} (known: {known})")
+    return maps[name]
 
 
 def add_sweep_arguments(p: argparse.ArgumentParser) -> None:
     """The options of ``dynverify sweep``."""
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--model", help="a named map: two-factor, two-factor-balanced")
+    src.add_argument("--model", metavar="NAME|FILE.py:NAME",
+                     help="a declared map: of the catalogue (see `dynverify list --maps`) or "
+                          "of a file's MAPS list; its default axes and fixed values apply "
+                          "unless --axis / --fix are given")
     src.add_argument("--loss", help='a loss to derive the GD map from, e.g. "(a*b-1)**2/2"')
     p.add_argument("--params", help="trained variables of --loss")
     p.add_argument("--step", default="mu", help="step-size symbol of --loss (default mu)")
@@ -53,16 +70,16 @@ def build_definition(args) -> SweepDefinition:
     """A SweepDefinition from parsed arguments (SweepError / ExpressionError on bad input)."""
     from theory.gd import gd_map
 
+    default_axes, default_fixed = [], {}
     if args.model is not None:
-        maps = model_maps()
-        if args.model not in maps:
-            raise SweepError(f"--model {args.model!r}: unknown (choose from {', '.join(maps)})")
-        F = maps[args.model]()
+        model = find_model(args.model)
+        F = model.map()
+        default_axes, default_fixed = list(model.axes), dict(model.fixed)
     else:
         if not args.params:
             raise SweepError("--loss needs --params")
         F = gd_map(args.loss, args.params, args.step, args.constants, name="loss")
-    axes = [Axis.parse(text) for text in args.axis]
+    axes = [Axis.parse(text) for text in (args.axis or default_axes)]
     fixed = {}
     for text in args.fix:
         name, sep, value = text.partition("=")
@@ -75,6 +92,9 @@ def build_definition(args) -> SweepDefinition:
         if name.strip() in fixed:
             raise SweepError(f"--fix {name.strip()}: given twice")
         fixed[name.strip()] = number
+    on_axis = {a.name for a in axes}
+    fixed.update({k: float(v) for k, v in default_fixed.items()
+                  if k not in fixed and k not in on_axis})
     if not args.store.strip():
         raise SweepError("--store: empty path")
     parent = Path(args.store).expanduser().absolute().parent
@@ -100,61 +120,246 @@ def run_sweep_command(args) -> int:
     return 0
 
 
-def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
-               at: dict[str, float] | None = None):
-    """The phase diagram of a stored sweep: its label image over axes ``x`` and ``y``.
+#: fields ``plot sweep --field`` can draw (``period`` is read from the label)
+PLOT_FIELDS = ("label", "period", "diverge_step", "lyapunov", "loss")
 
-    Other axes are fixed at the grid point nearest to ``at[name]`` (default their middle point).
-    Returns a matplotlib Figure.
+# label colours by meaning, from the colour-blind-safe palette (diverged a neutral grey)
+_LABEL_COLOURS = {"converged": "#0072B2", "bounded": "#E69F00", "diverged": "#D9D9D9"}
+# periods 2, 3, ...: Paul Tol's muted scheme (colour-blind safe, distinct from the three above)
+_PERIOD_COLOURS = ("#88CCEE", "#44AA99", "#DDCC77", "#CC6677", "#117733", "#AA4499", "#999933",
+                   "#332288", "#882255")
+
+# names that abbreviate a Greek letter (SymPy typesets "lam" as a word)
+_GREEK_ALIASES = {"lam": r"\lambda", "lamda": r"\lambda", "lmbda": r"\lambda"}
+
+
+def _math(name: str) -> str:
+    r"""``mu`` -> ``$\mu$``: an axis or parameter name as mathtext."""
+    import sympy as sp
+
+    return f"${_GREEK_ALIASES.get(name) or sp.latex(sp.Symbol(name))}$"
+
+
+def _grid_slice(store: SweepStore, field: str, index: list) -> np.ndarray:
+    return store.load(field)[tuple(index)]
+
+
+def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
+               at: dict[str, float] | None = None, field: str = "label",
+               overlays: list[str] | tuple[str, ...] = (), model: str | None = None):
+    r"""A stored sweep as a figure: ``field`` over axes ``x`` (and ``y``).
+
+    Parameters
+    ----------
+    store : the sweep's folder.
+    x, y : axes to draw (default the first two).
+    at : values of the other axes (the grid point nearest; default their middle point).
+    field : ``label`` (fate: converged / period k / bounded / diverged, one colour each),
+        ``period``, ``diverge_step``, ``lyapunov`` or ``loss`` (recorded by the sweep).
+    overlays : threshold curves, each ``"AXIS=EXPR"`` or ``"EXPR"`` (the value of the axis that
+        the expression does not mention), in the sweep's symbols, or the label of a curve the
+        model declares (:class:`proofs_check.models.Model`).
+    model : where the declared curves are: ``NAME`` or ``FILE.py:NAME`` (default: the catalogue's
+        maps of the sweep's name).
+
+    Axis labels are the symbols' mathtext; the values held fixed and the number of steps are
+    written under the axes, the legend sits outside the data. Returns a matplotlib Figure.
     """
-    from matplotlib.colors import BoundaryNorm, ListedColormap
-    from matplotlib.figure import Figure
+    from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm, TwoSlopeNorm
     from matplotlib.patches import Patch
+
+    from numerics.basins import CONVERGED, DIVERGED
+    from proofs_check.plots import STYLE, legend_outside, new_figure
 
     s = SweepStore(store)
     d = s.definition
     names = [a.name for a in d.axes]
-    if len(names) < 1:
+    if not names:
         raise SweepError(f"store {store}: the sweep has no axes to plot")
+    if field not in PLOT_FIELDS:
+        raise SweepError(f"--field {field!r}: choose from {', '.join(PLOT_FIELDS)}")
+    source = "label" if field == "period" else field
+    if source not in d.record:
+        raise SweepError(f"--field {field}: the sweep did not record {source!r} (recorded: "
+                         f"{', '.join(d.record)})")
     x = x or names[0]
-    y = y or (names[1] if len(names) > 1 else None)
+    y = y or (names[1] if len(names) > 1 and names[1] != x else None)
     for nm in (x, y):
         if nm is not None and nm not in names:
             raise SweepError(f"axis {nm!r} is not an axis of the sweep ({', '.join(names)})")
-    labels = s.load("label")
-    index = []
+    if y == x:
+        raise SweepError(f"--x and --y are the same axis {x!r}")
+    index, held = [], {}
     for a in d.axes:
         if a.name in (x, y):
             index.append(slice(None))
         else:
             target = (at or {}).get(a.name, a.values()[a.n // 2])
-            index.append(int(np.abs(a.values() - target).argmin()))
-    img = labels[tuple(index)]
+            i = int(np.abs(a.values() - target).argmin())
+            index.append(i)
+            held[a.name] = float(a.values()[i])
     kept = [a for a in d.axes if a.name in (x, y)]
-    if kept[0].name != x:
-        img = img.T
-    codes = sorted(s.legend)
-    colours = ["#b2182b", "#bababa", "#2166ac", "#67a9cf", "#d1e5f0", "#fddbc7", "#ef8a62",
-               "#762a83", "#1b7837", "#e08214"]
-    cmap = ListedColormap([colours[i % len(colours)] for i in range(len(codes))])
-    norm = BoundaryNorm(np.arange(len(codes) + 1) - 0.5, len(codes))
-    fig = Figure(figsize=(6, 4.5), constrained_layout=True)
-    ax = fig.add_subplot()
     ax_x = next(a for a in d.axes if a.name == x)
-    if y is None:
-        ax.imshow(img[None, :], aspect="auto", cmap=cmap, norm=norm, interpolation="nearest",
-                  extent=(ax_x.lo, ax_x.hi, 0, 1))
+    ax_y = next((a for a in d.axes if a.name == y), None)
+
+    def oriented(img):  # rows along x, columns along y
+        return img.T if len(kept) == 2 and kept[0].name != x else img
+
+    img = oriented(_grid_slice(s, source, index))
+    labels = oriented(_grid_slice(s, "label", index)) if "label" in d.record else None
+    fig, ax = new_figure(size="page" if y is not None else "column")
+    extent = (ax_x.lo, ax_x.hi, 0, 1) if ax_y is None else (ax_x.lo, ax_x.hi, ax_y.lo, ax_y.hi)
+
+    def show(data, **kw):
+        data = data[None, :] if ax_y is None else data.T
+        return ax.imshow(data, origin="lower", aspect="auto", interpolation="nearest",
+                         extent=extent, **kw)
+
+    handles = []
+    if field in ("label", "period"):
+        legend = s.legend
+        if field == "period":
+            img = np.where((img >= CONVERGED) & (img < CONVERGED + d.max_period), img, -99)
+        # in order of meaning: converged, period 2, 3, ..., bounded, diverged
+        codes = sorted((c for c in legend if np.any(img == c)),
+                       key=lambda c: (c < CONVERGED, c == DIVERGED, c))
+        colours = []
+        for c in codes:
+            name = legend[c]
+            colours.append(_LABEL_COLOURS.get(name) or
+                           _PERIOD_COLOURS[(c - CONVERGED - 1) % len(_PERIOD_COLOURS)])
+        if codes:
+            lut = np.full(max(codes) - min(codes) + 1, -1)
+            lut[np.array(codes) - min(codes)] = np.arange(len(codes))
+            inside = (img >= min(codes)) & (img <= max(codes))
+            mapped = np.where(inside, lut[np.clip(img - min(codes), 0, len(lut) - 1)], -1)
+            shown = np.ma.masked_less(mapped, 0)
+            cmap = ListedColormap(colours).with_extremes(bad="white")
+            show(shown, cmap=cmap, norm=BoundaryNorm(np.arange(len(codes) + 1) - 0.5,
+                                                     len(codes)))
+        names_shown = {CONVERGED: "period 1 (fixed point)"} if field == "period" else {}
+        handles = [Patch(facecolor=col, edgecolor="0.5", linewidth=0.5,
+                         label=names_shown.get(c, legend[c]))
+                   for c, col in zip(codes, colours, strict=True)]
+    else:
+        data = img.astype(np.float64)
+        bad = ~np.isfinite(data)
+        if labels is not None and field != "diverge_step":
+            bad |= labels == DIVERGED  # a diverged orbit has no exponent or finite loss
+        if field == "diverge_step":
+            bad |= data < 0  # never diverged
+        kw: dict = {}
+        if field == "loss":
+            bad |= data <= 0
+            good = data[~bad]
+            if good.size:
+                kw["norm"] = LogNorm(vmin=max(good.min(), 1e-300), vmax=max(good.max(), 1e-300))
+            cmap, what = "viridis", f"loss $L$ after {d.steps} steps"
+        elif field == "lyapunov":
+            good = data[~bad]
+            bound = float(np.abs(good).max()) if good.size else 1.0
+            kw["norm"] = TwoSlopeNorm(0.0, -bound or -1.0, bound or 1.0)
+            cmap, what = "PuOr_r", r"largest Lyapunov exponent $\lambda_1$"
+        else:
+            cmap, what = "viridis", "step $k$ of divergence"
+        import matplotlib
+
+        cmap = matplotlib.colormaps[cmap].with_extremes(bad=_LABEL_COLOURS["diverged"])
+        image = show(np.ma.masked_array(data, bad), cmap=cmap, **kw)
+        with matplotlib.rc_context(STYLE):
+            fig.colorbar(image, ax=ax, label=what)
+        if bad.any():
+            handles = [Patch(facecolor=_LABEL_COLOURS["diverged"], edgecolor="0.5",
+                             linewidth=0.5,
+                             label="never diverged" if field == "diverge_step" else "diverged")]
+    for k, spec in enumerate(overlays):
+        label, xs, ys = _overlay_curve(spec, d, x, y, held, model)
+        line_kw = dict(color="black", linestyle=("--", ":", "-.")[k % 3], linewidth=1.2)
+        if ys is None:
+            ax.axvline(xs, label=label, **line_kw)
+        else:
+            ax.plot(xs, ys, label=label, **line_kw)
+            ax.set_ylim(extent[2], extent[3])
+        ax.set_xlim(extent[0], extent[1])
+    ax.set_xlabel(_math(x))
+    if ax_y is None:
         ax.set_yticks([])
     else:
-        ax_y = next(a for a in d.axes if a.name == y)
-        ax.imshow(img.T, origin="lower", aspect="auto", cmap=cmap, norm=norm,
-                  interpolation="nearest", extent=(ax_x.lo, ax_x.hi, ax_y.lo, ax_y.hi))
-        ax.set_ylabel(y)
-    ax.set_xlabel(x)
-    fixed = ", ".join(f"{a.name}={a.values()[i]:.4g}" for a, i in zip(d.axes, index, strict=True)
-                      if not isinstance(i, slice))
-    ax.set_title(f"{d.name}: fate after {d.steps} steps" + (f" ({fixed})" if fixed else ""))
-    handles = [Patch(color=cmap(i), label=s.legend[c])
-               for i, c in enumerate(codes) if np.any(img == c)]
-    ax.legend(handles=handles, loc="upper right", fontsize="small", framealpha=0.8)
+        ax.set_ylabel(_math(y))
+    handles += [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+    fixed = {**d.fixed, **held}
+    caption = ", ".join(f"{_math(k)[:-1]} = {v:.4g}$" for k, v in fixed.items())
+    caption = (caption + "; " if caption else "") + f"{d.steps} steps"
+    if handles:  # what was held fixed heads the legend
+        legend_outside(fig, handles, title=caption)
+    else:
+        fig.supxlabel(caption, fontsize=8)
     return fig
+
+
+def _overlay_curve(spec: str, d: SweepDefinition, x: str, y: str | None, held: dict,
+                   model: str | None = None):
+    """``(label, xs, ys)`` of an overlay on the plotted axes (``ys`` None: a vertical line at
+    ``xs``); ``spec`` is ``AXIS=EXPR``, ``EXPR`` or a label the model declares."""
+    import sympy as sp
+
+    from theory.parse import ExpressionError, parse_expression
+
+    declared = dict(find_model(model).overlays) if model else _declared_overlays(d.name)
+    label = None
+    if spec in declared:
+        label, spec = spec, declared[spec]
+    target, sep, text = spec.partition("=")
+    if not sep:
+        target, text = "", spec
+    symbols = {n: sp.Symbol(n) for n in (*d.state, *d.params)}
+    try:
+        expr = parse_expression(text, symbols, what=f"--overlay {spec!r}")
+    except ExpressionError as exc:
+        raise SweepError(str(exc)) from None
+    axes = [n for n in (x, y) if n is not None]
+    used = {str(v) for v in expr.free_symbols}
+    target = target.strip()
+    if not target:
+        others = [n for n in axes if n not in used]
+        if len(axes) != 2 or len(others) != 1:
+            raise SweepError(f"--overlay {spec!r}: write AXIS=EXPR (which of {', '.join(axes)} "
+                             "does it give?)")
+        target = others[0]
+    if target not in axes:
+        raise SweepError(f"--overlay {spec!r}: {target!r} is not a plotted axis "
+                         f"({', '.join(axes)})")
+    free = [n for n in axes if n != target]
+    values = {**d.fixed, **held}
+    missing = sorted(used - set(values) - set(free))
+    if missing:
+        raise SweepError(f"--overlay {spec!r}: {', '.join(missing)} is neither a plotted axis "
+                         "nor a fixed value")
+    greek = {sp.Symbol(k): v for k, v in _GREEK_ALIASES.items()}
+    label = label or f"{_math(target)[:-1]} = {sp.latex(expr, symbol_names=greek)}$"
+    bound = expr.xreplace({sp.Symbol(k): sp.Float(v) for k, v in values.items()
+                           if sp.Symbol(k) in expr.free_symbols})
+    if not free:  # a constant: a line across the other axis
+        value = float(bound)
+        if target == x:
+            return label, value, None
+        ax_x = next(a for a in d.axes if a.name == x)
+        return label, np.array([ax_x.lo, ax_x.hi]), np.array([value, value])
+    along = next(a for a in d.axes if a.name == free[0])
+    grid = np.linspace(along.lo, along.hi, 801)
+    fn = sp.lambdify([sp.Symbol(free[0])], bound, "numpy")
+    with np.errstate(all="ignore"):
+        curve = np.broadcast_to(np.asarray(fn(grid), dtype=np.float64), grid.shape)
+    curve = np.where(np.isfinite(curve), curve, np.nan)
+    return (label, curve, grid) if target == x else (label, grid, curve)
+
+
+def _declared_overlays(map_name: str) -> dict[str, str]:
+    """Overlays declared by catalogue models whose map has this name."""
+    from proofs_check.registry import discover
+
+    out: dict[str, str] = {}
+    for model in discover().maps.values():
+        if model.name == map_name or getattr(model.map(), "name", None) == map_name:
+            out.update(model.overlays)
+    return out

@@ -29,10 +29,12 @@ __all__ = [
     "FORMATS",
     "Table",
     "render",
+    "select_columns",
     "to_csv",
     "to_json",
     "to_latex",
     "to_markdown",
+    "transpose",
     "verdict_table",
 ]
 
@@ -67,6 +69,8 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     notes: list[str] = field(default_factory=list)
+    #: significant digits for md and tex when the caller asks for none (default 6)
+    digits: int | None = None
 
     def __post_init__(self):
         for i, row in enumerate(self.rows):
@@ -380,11 +384,59 @@ def to_json(table: Table, digits: int | None = None) -> str:
     return json.dumps(data, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False)
 
 
+def select_columns(table: Table, columns: Sequence[str]) -> Table:
+    """The table with only ``columns`` (header texts or 1-based numbers), in that order: how a
+    table too wide for a page is split into two.
+
+    Examples
+    --------
+    >>> t = Table("t", "c", ["a", "b", "c"], [[1, 2, 3]])
+    >>> select_columns(t, ["c", "1"]).rows
+    [[3, 1]]
+    >>> select_columns(t, ["d"])
+    Traceback (most recent call last):
+    ...
+    ValueError: table 't' has no column 'd' (columns: a, b, c)
+    """
+    picked = []
+    for name in columns:
+        name = str(name).strip()
+        if name in table.columns:
+            picked.append(table.columns.index(name))
+        elif name.isdigit() and 1 <= int(name) <= len(table.columns):
+            picked.append(int(name) - 1)
+        else:
+            raise ValueError(f"table {table.name!r} has no column {name!r} (columns: "
+                             f"{', '.join(map(str, table.columns))})")
+    return Table(table.name, table.caption, [table.columns[i] for i in picked],
+                 [[row[i] for i in picked] for row in table.rows], list(table.notes),
+                 table.digits)
+
+
+def transpose(table: Table) -> Table:
+    """Rows become columns: the first column's cells head the new columns. For a table with
+    many columns and few rows (a page is taller than it is wide).
+
+    Examples
+    --------
+    >>> t = Table("t", "c", ["name", "x", "y"], [["p", 1, 2], ["q", 3, 4]])
+    >>> u = transpose(t)
+    >>> u.columns, u.rows
+    (['name', 'p', 'q'], [['x', 1, 3], ['y', 2, 4]])
+    """
+    if not table.columns:
+        return table
+    columns = [table.columns[0], *(row[0] for row in table.rows)]
+    rows = [[head, *(row[j] for row in table.rows)] for j, head in
+            enumerate(table.columns[1:], start=1)]
+    return Table(table.name, table.caption, columns, rows, list(table.notes), table.digits)
+
+
 def render(table: Table, fmt: str = "md", digits: int | None = None) -> str:
     """Render ``table`` in ``fmt`` (one of :data:`FORMATS`), ending with a newline.
 
-    ``digits=None`` means 6 significant digits for ``md`` and ``tex``, full precision for ``csv``
-    and ``json``.
+    ``digits=None`` means the table's own ``digits`` (else 6) significant digits for ``md`` and
+    ``tex``, full precision for ``csv`` and ``json``.
 
     Examples
     --------
@@ -398,10 +450,11 @@ def render(table: Table, fmt: str = "md", digits: int | None = None) -> str:
     ...
     ValueError: unknown table format 'xls' (choose from md, tex, csv, json)
     """
+    shown = digits if digits is not None else table.digits or DEFAULT_DIGITS
     if fmt == "md":
-        text = to_markdown(table, DEFAULT_DIGITS if digits is None else digits)
+        text = to_markdown(table, shown)
     elif fmt == "tex":
-        text = to_latex(table, DEFAULT_DIGITS if digits is None else digits)
+        text = to_latex(table, shown)
     elif fmt == "csv":
         text = to_csv(table, digits)
     elif fmt == "json":

@@ -77,6 +77,26 @@ def parse_assumptions(text: str | None, symbols: dict[str, sp.Symbol]) -> dict:
     return out
 
 
+def assumed_names(text: str | None) -> list[str]:
+    """The names an assumption text constrains, in order (an assumption declares a constant).
+
+    Examples
+    --------
+    >>> assumed_names("0 < lam < 1, c >= sqrt(2)")
+    ['lam', 'c']
+    """
+    from theory.parse import CONSTANTS, FUNCTIONS
+
+    names: list[str] = []
+    for part in re.split(r"[,;]", text or ""):
+        for term in re.split(r"<=|>=|<|>", part):
+            term = term.strip()
+            if term.isidentifier() and term not in FUNCTIONS and term not in CONSTANTS \
+                    and term not in names:
+                names.append(term)
+    return names
+
+
 def positive_parametrisation(assumptions: dict) -> dict:
     """``{symbol: expression in a new positive symbol}`` covering each assumed interval's
     interior exactly (ends excluded: signs decided here hold on the open interval)."""

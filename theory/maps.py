@@ -245,6 +245,45 @@ class SymbolicMap:
         assumptions = tuple(a for a in assumptions if a is not sp.true)
         return SymbolicMap(self.state, exprs, params, assumptions, self.name)
 
+    def deviation(self, point: Mapping, names: Sequence[str] | None = None) -> SymbolicMap:
+        """The map in deviation coordinates ``y = x - point`` about a fixed point.
+
+        ``y -> F(point + y) - point``, expanded exactly, so that near the point float64 sees the
+        small deviation itself instead of the difference of two nearly equal numbers; the loss
+        (if any) becomes ``L(point + y) - L(point)``, exact, with no cancellation. ``point``
+        maps state symbols or names to exact values (they may involve parameters); ``names``
+        are the new state names (default ``d_<name>``).
+
+        Examples
+        --------
+        >>> x, r = sp.symbols("x r")
+        >>> G = SymbolicMap((x,), (r*x*(1 - x),), params=(r,)).deviation({x: 1 - 1/r})
+        >>> G.state, sp.factor(G.update[0])
+        ((d_x,), -d_x*(d_x*r + r - 2))
+        """
+        by_name = {s.name: s for s in self.state}
+        centre = {}
+        for key, value in point.items():
+            sym = by_name.get(key) if isinstance(key, str) else key
+            if sym not in self.state:
+                raise KeyError(f"map {self.name!r} has no state variable {key!r}")
+            centre[sym] = sp.sympify(value)
+        missing = [s.name for s in self.state if s not in centre]
+        if missing:
+            raise ValueError(f"deviation: no value for {', '.join(missing)}")
+        names = list(names) if names is not None else [f"d_{s.name}" for s in self.state]
+        if len(names) != self.dim:
+            raise ValueError(f"deviation: {len(names)} names for {self.dim} state variables")
+        new = tuple(sp.Symbol(n, **{k: v for k, v in s.assumptions0.items() if k == "real"})
+                    for n, s in zip(names, self.state, strict=True))
+        shift = {s: centre[s] + y for s, y in zip(self.state, new, strict=True)}
+        exprs = tuple(sp.expand(u.xreplace(shift) - centre[s])
+                      for s, u in zip(self.state, self.update, strict=True))
+        loss = None if self.loss is None else \
+            sp.expand(self.loss.xreplace(shift) - self.loss.xreplace(centre))
+        return SymbolicMap(new, exprs, self.params, self.assumptions,
+                           f"{self.name} in deviation coordinates", loss=loss, step=self.step)
+
     # -- fixed points and stability ------------------------------------------------------------
     def fixed_points(self) -> FixedPoints:
         """Solve ``F(x) = x`` exactly: isolated points and families of fixed points.

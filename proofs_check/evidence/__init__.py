@@ -54,10 +54,17 @@ from proofs_check.evidence.orbits import (
     periodic_orbit,
 )
 from proofs_check.evidence.property import PropertySearch, property, strategies_for
+from proofs_check.evidence.stability import (
+    BasinFraction,
+    StepThreshold,
+    basin_fraction,
+    step_threshold,
+)
 from proofs_check.evidence.symbolic import Identity, identity
 
 __all__ = [
     "Argument",
+    "BasinFraction",
     "Computed",
     "Estimate",
     "Identity",
@@ -73,9 +80,11 @@ __all__ = [
     "Sample",
     "SignCertificate",
     "SignFact",
+    "StepThreshold",
     "Sweep",
     "arb_function",
     "argument",
+    "basin_fraction",
     "bifurcation_point",
     "certify_bifurcation",
     "certify_orbit",
@@ -94,6 +103,7 @@ __all__ = [
     "property",
     "scope_of",
     "sign_fact",
+    "step_threshold",
     "strategies_for",
     "sweep",
 ]

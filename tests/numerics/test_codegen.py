@@ -165,7 +165,7 @@ def test_second_process_loads_machine_code_from_disk(tmp_path):
         K = compile_map(SymbolicMap((x,), (r*x*(1 - x),), params=(r,), name="proc"),
                         cache_dir={str(tmp_path)!r})
         K.step([0.25], {{"r": 2.0}})
-        st = K.module.step_many.stats
+        st = K.module.step_many_serial.stats   # one point: the serial twin
         print(sum(st.cache_hits.values()), sum(st.cache_misses.values()))
     """)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -243,3 +243,98 @@ def test_an_unusable_cache_falls_back_with_a_warning(tmp_path, capfd):
     assert "is not a writable directory" in capfd.readouterr().err
     assert K.source_path.parent != not_a_dir
     assert float(K.step([2.0], {"r": 3.0}).ravel()[0]) == 6.0
+
+
+def test_serial_twins_give_the_parallel_kernels_results_bitwise(two_factor):
+    """Small batches run the `_serial` twin of each kernel (no thread start-up); it must give the
+    parallel kernel's results bit for bit, also for diverging orbits and recorded steps."""
+    from numerics.codegen import kernel_horizon
+
+    X, mu = _mixed_starts(3000, seed=5)
+    Xt, P = np.ascontiguousarray(X.T), mu[None, :].copy()
+    mod = two_factor.module
+    for name, args in [("step_many", lambda: (Xt, P, np.empty_like(Xt))),
+                       ("jacobian_many", lambda: (Xt, P, np.empty((2, 2, X.shape[0]))))]:
+        par, ser = args(), args()
+        getattr(mod, name)(*par)
+        getattr(mod, f"{name}_serial")(*ser)
+        assert par[-1].tobytes() == ser[-1].tobytes()
+    steps, record = 3 * ITERATE_BLOCK + 9, 7
+    runs = []
+    for kernel in (mod.iterate, mod.iterate_serial):
+        out, dstep = np.empty_like(X), np.empty(X.shape[0], dtype=np.int64)
+        R = np.empty((X.shape[0], record, 2))
+        kernel(X, P, steps, kernel_horizon(1e6), 64, R, steps - record, out, dstep)
+        runs.append((out, dstep, R))
+    assert 0 < (runs[0][1] >= 0).mean() < 1
+    for a, b in zip(*runs, strict=True):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_small_batches_take_the_serial_kernel_and_large_ones_the_parallel(two_factor):
+    from numerics.codegen import SERIAL_WORK
+
+    mod = two_factor.module
+    assert two_factor.kernel("iterate", 64, 64 * 100) is mod.iterate_serial
+    assert two_factor.kernel("iterate", 10_000, 10) is mod.iterate_serial
+    assert two_factor.kernel("iterate", 10_000, SERIAL_WORK + 1) is mod.iterate
+    assert two_factor.kernel("step_many", 1, 1) is mod.step_many_serial
+    # the public call on a small batch equals the parallel kernel's answer
+    X, mu = _mixed_starts(64, seed=9)
+    small = two_factor.iterate(X, {"mu": mu}, 100)
+    out, dstep = np.empty_like(X), np.empty(64, dtype=np.int64)
+    mod.iterate(X, mu[None, :].copy(), 100, 1e6, 8, np.empty((64, 0, 2)), 100, out, dstep)
+    assert small.final.tobytes() == out.tobytes() and np.array_equal(small.diverge_step, dstep)
+
+
+def test_monodromy_is_the_product_of_the_jacobians_along_the_orbit(two_factor):
+    rng = np.random.default_rng(11)
+    X = rng.uniform(0.3, 1.5, (5, 2))
+    mu = 0.2
+    n = 6
+    Y = np.empty((2, 5))
+    M = np.empty((2, 2, 5))
+    two_factor.module.monodromy(np.ascontiguousarray(X.T), np.full((1, 5), mu), n, Y, M)
+    run = two_factor.iterate(X, {"mu": mu}, n, record=n)
+    # the update, CSE'd together with the Jacobian here: equal up to the order of a few roundings
+    np.testing.assert_allclose(Y.T, run.final, rtol=1e-14, atol=0)
+    for k in range(5):
+        pts = np.vstack([X[k], run.trajectory[k, :-1]])
+        expected = np.eye(2)
+        for p in pts:
+            expected = two_factor.jacobian(p, {"mu": mu}) @ expected
+        # products of 6 2x2 matrices summed in a different order: a few ulps of the entries
+        np.testing.assert_allclose(M[:, :, k], expected, rtol=1e-13, atol=1e-15)
+
+
+def _per_step_oracle(K, X, params, steps, horizon):
+    """Divergence semantics of the module docstring, one `K.step` call a step over all orbits:
+    the same update expressions (so the same floats), tested after every step."""
+    x = X.copy()
+    dstep = np.where(np.all(np.abs(X) <= horizon, axis=1), -1, 0)
+    traj = np.empty((X.shape[0], steps, X.shape[1]))
+    with np.errstate(all="ignore"):
+        for t in range(steps):
+            y = K.step(x, params)
+            ok = np.all(np.abs(y) <= horizon, axis=1) & (dstep < 0)
+            dstep[(dstep < 0) & ~ok] = t + 1
+            x = np.where(ok[:, None], y, x)
+            traj[:, t] = x
+    return x, dstep, traj
+
+
+@pytest.mark.parametrize("record", [0, 5, ITERATE_BLOCK + 3, 3 * ITERATE_BLOCK + 7])
+def test_iterate_equals_a_per_step_loop_bitwise(two_factor, record):
+    """Both the unrecorded blocks (tested once per block, leavers replayed) and the recorded ones
+    (tested every step by a sufficient test, leavers replayed) against a plain per-step loop."""
+    rng = np.random.default_rng(21)
+    X = rng.uniform(-3.0, 3.0, (700, 2))
+    mu = rng.uniform(0.05, 1.95, 700)
+    steps = 3 * ITERATE_BLOCK + 7
+    final, dstep, traj = _per_step_oracle(two_factor, X, {"mu": mu}, steps, 1e6)
+    assert 0.2 < (dstep >= 0).mean() < 0.95
+    run = two_factor.iterate(X, {"mu": mu}, steps, record=record, chunk=32)
+    assert run.final.tobytes() == final.tobytes()
+    assert np.array_equal(run.diverge_step, dstep)
+    if record:
+        assert run.trajectory.tobytes() == traj[:, steps - record:].tobytes()

@@ -110,3 +110,116 @@ def test_linear_map_and_stable_fixed_point_exponents_match_the_spectral_radius()
                                  spectrum=True)
     assert np.allclose(spec.exponents[0], np.log(sorted(abs(np.linalg.eigvals(A)))[::-1]),
                        atol=1e-10, rtol=0)
+
+
+# -- the blocked kernel (one log per LYAPUNOV_BLOCK steps) against the per-step kernel -----------
+def _henon():
+    x, y, a, b = sp.symbols("x y a b", real=True)
+    return compile_map(SymbolicMap((x, y), (1 - a * x**2 + y, b * x), params=(a, b),
+                                   name="henon"))
+
+
+def _blocked_and_stepwise(K, X, V, P, steps, horizon=1e6):
+    """(exponents, steps used, final states) of lyapunov_top and lyapunov_stepwise."""
+    from numerics.codegen import kernel_horizon
+
+    out = []
+    for kernel in (K.module.lyapunov_top, K.module.lyapunov_stepwise):
+        Xc, Vc = np.array(X, dtype=float), np.array(V, dtype=float)
+        n = Xc.shape[1]
+        S, good = np.zeros((1, n)), np.zeros(n)
+        kernel(Xc, Vc, np.asarray(P, dtype=float), steps, kernel_horizon(horizon), 64, S, good)
+        out.append((S[0] / np.maximum(good, 1), good, Xc))
+    return out
+
+
+# The per-step kernel adds one log a step: its own rounding error on the mean grows like
+# steps * eps relative (5000 * 1.1e-16 = 5.6e-13 when every term rounds the same way, as on a
+# periodic orbit); 1e-12 relative bounds it at 5000 steps. The orbits are the same floats in both.
+STEPS = 5000
+
+
+@pytest.mark.parametrize(("which", "values"), [
+    # logistic: fixed point, 2-, 4-cycle, period-3 window, chaos, r = 4, and escape (r = 4.2)
+    ("logistic", [2.8, 3.2, 3.5, 3.83, 3.6, 3.9, 4.0, 4.2]),
+    # cubic slice: stable fixed point, 2-cycle, chaos, mu = 2 (log 3), escape beyond
+    ("cubic", [0.3, 1.2, 1.9, 2.0, 2.3]),
+])
+def test_blocked_exponent_of_1d_maps_agrees_with_the_per_step_kernel(
+        which, values, logistic_map, cubic_map):
+    F = logistic_map if which == "logistic" else cubic_map
+    K = compile_map(F)
+    n = len(values)
+    (e1, used1, x1), (e2, used2, x2) = _blocked_and_stepwise(
+        K, np.full((1, n), 0.3), np.ones((1, n)), [values], STEPS)
+    assert (used2 < STEPS).any() and (used2 == STEPS).sum() >= n - 1   # one diverging value
+    assert np.array_equal(used1, used2) and x1.tobytes() == x2.tobytes()
+    np.testing.assert_allclose(e1, e2, rtol=1e-12, atol=0)
+
+
+def test_blocked_exponent_of_the_henon_map_agrees_with_the_per_step_kernel():
+    K = _henon()
+    a = np.array([1.4, 1.2, 1.0, 0.9, 1.3, 1.1, 1.35, 1.5])   # chaotic, periodic, escaping
+    n = a.size
+    v = np.array([1.0, 1.0 / np.sqrt(2.0)])
+    v /= np.linalg.norm(v)                                # lyapunov()'s start direction
+    (e1, used1, x1), (e2, used2, x2) = _blocked_and_stepwise(
+        K, [[0.1] * n, [0.1] * n], np.tile(v[:, None], (1, n)), [a, [0.3] * n], STEPS)
+    assert used2[-1] < STEPS and (used2[:-1] == STEPS).all()
+    assert np.array_equal(used1, used2) and x1.tobytes() == x2.tobytes()
+    np.testing.assert_allclose(e1, e2, rtol=1e-12, atol=0)
+    # and the public function on the same orbits (transient 0) gives the blocked numbers
+    le = lyapunov(K, "a", a, x0=(0.1, 0.1), steps=STEPS, transient=0, other_params={"b": 0.3})
+    np.testing.assert_allclose(le.exponents, e2, rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("factor", [1e30, 1e-30])
+def test_a_product_beyond_float64_range_is_renormalised_step_by_step(factor):
+    # x -> c x: every stretching factor is c, so the exponent is log c exactly (up to one log's
+    # rounding); 16 factors of 1e30 overflow and 16 of 1e-30 underflow, so the block's guard must
+    # fall back to per-step renormalisation (an unguarded product gives inf or log(0) = -inf)
+    x, c = sp.symbols("x c", real=True)
+    K = compile_map(SymbolicMap((x,), (c * x,), params=(c,), name="scale"))
+    x0 = 1e-300 if factor > 1 else 1.0
+    le = lyapunov(K, "c", [factor], x0=x0, steps=40, transient=0, horizon=np.inf)
+    assert le.steps_used[0] == (20 if factor > 1 else 40)      # 1e-300 * 1e30**20 = 1e300
+    assert abs(le.exponents[0] - np.log(factor)) < 1e-14 * abs(np.log(factor))
+
+
+def test_a_2d_tangent_vector_beyond_float64_range_is_renormalised_step_by_step():
+    from numerics import reference
+
+    x, y, p1, p2 = sp.symbols("x y p1 p2", real=True)
+    F = SymbolicMap((x, y), (p1 * x, p2 * y), params=(p1, p2), name="diag")
+    p1s, p2s = [1e25, 1e-25], [1e-25, 1e-30]
+    le = lyapunov(compile_map(F), "p1", p1s, x0=(1e-280, 1.0), steps=30, transient=0,
+                  other_params={"p2": p2s}, horizon=np.inf)
+    assert le.steps_used.tolist() == [23, 30]              # 1e-280 * 1e25**23 = 1e295
+    v0 = np.array([1.0, 1.0 / np.sqrt(2.0)]) / np.sqrt(1.5)  # lyapunov()'s start direction
+    for i in range(2):
+        [expected], used = reference.lyapunov(F, (1e-280, 1.0), {"p1": p1s[i], "p2": p2s[i]},
+                                              steps=30, horizon=np.inf, v0=v0)
+        assert used == le.steps_used[i]
+        # about log p1 (a large number): the slow oracle's per-step logs, to 1e-14 relative
+        assert abs(le.exponents[i] - expected) < 1e-14 * abs(expected)
+
+
+def test_lyapunov_is_bitwise_identical_for_any_chunk_thread_count_and_serial_path(cubic):
+    import numba
+
+    mu = np.linspace(0.05, 2.4, 3000)                     # converging, chaotic and escaping
+    before = numba.get_num_threads()
+    results = []
+    try:
+        for threads in (1, 2):
+            numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+            for chunk in (1, 7, 64, 5000):                # 5000 > n: the serial twin
+                results.append(lyapunov(cubic, "mu", mu, x0=0.3, steps=300, transient=50,
+                                        chunk=chunk))
+    finally:
+        numba.set_num_threads(before)
+    first = results[0]
+    assert first.diverged.any() and not first.diverged.all()
+    for le in results[1:]:
+        assert le.exponents.tobytes() == first.exponents.tobytes()
+        assert np.array_equal(le.steps_used, first.steps_used)

@@ -38,3 +38,26 @@ def test_every_start_beyond_the_edge_diverges(cubic, mu):
     inside = escape(cubic, np.linspace(-0.99, 0.99, 101) * edge, {"mu": min(mu, 0.9)},
                     steps=300)
     assert inside.bounded_fraction == 1.0 or mu > 0.9
+
+
+def test_orbits_that_diverge_in_the_transient_are_frozen_at_their_last_state(two_factor):
+    # against a per-step loop of F (the same floats): the recorded points of every orbit, also of
+    # those that left the horizon during the transient or the recorded steps
+    mus = np.linspace(0.05, 1.6, 300)
+    transient, record = 6, 10            # these orbits leave the horizon after 4 to 10 steps
+    od = orbit_diagram(two_factor, "mu", mus, x0=(1.7, 0.2), transient=transient,
+                       record=record)
+    x = np.tile([1.7, 0.2], (mus.size, 1))
+    alive = np.ones(mus.size, dtype=bool)
+    points = np.empty((mus.size, record, 2))
+    with np.errstate(all="ignore"):
+        for t in range(transient + record):
+            y = two_factor.step(x, {"mu": mus})
+            alive &= np.all(np.abs(y) <= 1e6, axis=1)
+            x = np.where(alive[:, None], y, x)
+            if t >= transient:
+                points[:, t - transient] = x
+    assert (od.diverged == ~alive).all()
+    assert (od.diverge_step[od.diverged] <= transient).any()          # some in the transient
+    assert (od.diverge_step[od.diverged] > transient).any()           # some while recording
+    assert od.points.tobytes() == points.tobytes()

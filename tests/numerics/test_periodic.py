@@ -81,3 +81,52 @@ def test_bad_inputs(cubic_map):
         bifurcation_points(cubic_map, "mu", "hopf", near=1.0)
     with pytest.raises(ValueError, match="period"):
         periodic_orbits(cubic_map, 0, {"mu": 1.0})
+
+
+def _primitive_orbit_count(n):
+    """Orbits of minimal period n of the doubling map (and so of the logistic map at r = 4):
+    (1/n) sum_{q | n} moebius(n/q) 2^q."""
+    import sympy as sp
+
+    return sum(int(sp.mobius(n // q)) * 2**q for q in sp.divisors(n)) // n
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
+def test_every_cycle_of_the_logistic_map_at_r_4_with_its_multiplier(logistic_map, n):
+    # x = sin^2(theta) conjugates r = 4 to the doubling of theta: the n-periodic points are
+    # sin^2(pi j / (2^n - 1)) and sin^2(pi j / (2^n + 1)); every cycle off 0 has |multiplier| 2^n
+    orbits = periodic_orbits(logistic_map, n, {"r": 4.0}, box=(0.0, 1.0), n_starts=4000)
+    assert len(orbits) == _primitive_orbit_count(n)
+    exact = np.concatenate([np.sin(np.pi * np.arange(2**n) / (2**n - 1)) ** 2,
+                            np.sin(np.pi * np.arange(2**n + 1) / (2**n + 1)) ** 2])
+    for orb in orbits:
+        assert orb.period == n and orb.points.shape == (n, 1)
+        # Newton's tolerance 1e-10 on F^n(x) - x, divided by the expansion 2^n - 1
+        assert np.abs(orb.points[:, 0][:, None] - exact[None, :]).min(axis=1).max() < 1e-10
+        through_zero = np.abs(orb.points[:, 0]).min() < 1e-12
+        assert abs(abs(orb.multipliers[0]) - (4.0 if through_zero else 2.0**n)) < 1e-9 * 2**n
+
+
+def test_one_kernel_call_per_newton_round_for_all_starts(logistic_map):
+    from numerics import compile_map
+
+    K = compile_map(logistic_map)
+    calls = []
+    real = K.kernel
+
+    def counting(name, *args, **kwargs):
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    K.kernel = counting
+    try:
+        orbits = periodic_orbits(K, 8, {"r": 3.56}, box=(0.05, 0.95), n_starts=512,
+                                 max_iter=60)
+    finally:
+        del K.kernel
+    # r = 3.56 lies between the doublings 4 -> 8 (3.5441) and 8 -> 16 (3.5644): one 8-cycle ...
+    assert [len(o.points) for o in orbits] == [8] and orbits[0].stable
+    # ... and, whatever the number of starts, one kernel call per Newton round (at most 60), then
+    # one for the convergence test, one for the orbits' points, one for their multipliers
+    assert len(calls) <= 60 + 3
+    assert set(calls) == {"monodromy", "iterate"} and calls.count("iterate") == 1

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 
 import numpy as np
 import pytest
@@ -184,3 +185,21 @@ def test_in_process_dask_and_killed_then_resumed_stores_are_identical(tmp_path):
     pytest.importorskip("distributed")
     run_sweep(d, tmp_path / "dask", workers=2, progress=False)
     assert_same_arrays(load_all(tmp_path / "dask"), reference)
+
+
+def test_a_cluster_without_workers_stops_the_sweep_instead_of_hanging(tmp_path):
+    """A sole worker that died (and nothing restarts) leaves the futures pending forever; the
+    sweep must notice that no worker is left and stop with a one-line error, keeping the store."""
+    distributed = pytest.importorskip("distributed")
+    F = gd_map("(a*b - 1)**2/2", params="a b", step="mu")
+    d = SweepDefinition.from_map(F, [Axis("mu", 0.1, 1.9, 4), Axis("a", -1.0, 1.0, 4)],
+                                 {"b": 0.5}, steps=20, chunk=4)
+    cluster = distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None)
+    with cluster, distributed.Client(cluster) as client:
+        start = time.monotonic()
+        with pytest.raises(SweepError, match=r"no Dask worker for 2 s with 4 chunk\(s\) left"):
+            run_sweep(d, tmp_path / "s", client=client, progress=False, no_worker_timeout=2.0)
+        assert time.monotonic() - start < 30
+    assert SweepStore(tmp_path / "s").done() == []
+    with pytest.raises(SweepError, match="no_worker_timeout"):
+        run_sweep(d, tmp_path / "t", no_worker_timeout=0)

@@ -79,6 +79,15 @@ def test_check_exit_codes(run, planted_file, good_file, tmp_path):
     assert run("check", touch, "--allow-inconclusive")[0] == 0
 
 
+def test_check_format_chooses_what_stdout_gets(run, planted_file, tmp_path):
+    code, out, _ = run("check", planted_file, "--format", "json", "--json", tmp_path / "r.json")
+    assert code == 1 and json.loads(out) == json.loads((tmp_path / "r.json").read_text())
+    code, out, _ = run("check", planted_file, "--format", "md")
+    assert out.startswith("### verdicts") and "| planted.tf.stable22 | refuted |" in out
+    code, out, _ = run("check", planted_file, "--format", "rich")
+    assert out.startswith("┏") and "refuted" in out and "| :---" not in out
+
+
 def test_same_seed_gives_byte_identical_json_and_report(run, planted_file, good_file, tmp_path):
     outputs = []
     for name in ("a", "b"):

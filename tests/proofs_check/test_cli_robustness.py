@@ -251,3 +251,14 @@ def test_a_sweep_writes_only_its_summary_to_stdout(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("sweep ") and "━" not in out and "orbits/s" in out
     assert len(out.strip().splitlines()) <= 3
+
+
+def test_a_sweep_whose_orbits_overflow_prints_no_numpy_warnings(tmp_path, capsys):
+    """Diverged orbits' losses overflow float64: stored as inf, not reported as RuntimeWarnings
+    (which printed before the summary and, under -W error, crashed the run)."""
+    argv = ["sweep", "--loss", "(a*b-1)**2/2", "--params", "a b", "--steps", "50",
+            "--axis", "a=-1e200:1e200:4", "--fix", "mu=0.5", "--fix", "b=1e200",
+            "--record", "label,loss", "--store", str(tmp_path / "s")]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "Warning" not in captured.err + captured.out

@@ -41,3 +41,49 @@ def test_a_failing_render_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         save_figure(fig, tmp_path / "x.png")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_saved_files_have_the_size_asked_for(tmp_path):
+    """--size column is 3.3 in wide: 990 px at the house 300 dpi, whatever the labels do."""
+    import struct
+
+    from proofs_check.plots import SIZES, using_size
+
+    with using_size("column"):
+        fig = figure()
+        fig.axes[0].set_ylabel("a long label that reaches the edge " * 2)
+    png = save_figure(fig, tmp_path / "c.png").read_bytes()
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == tuple(round(v * 300) for v in SIZES["column"])
+
+
+def test_style_problems_finds_what_breaks_the_house_style():
+    from proofs_check.plots import style_problems
+
+    fig, ax = new_figure(size="page")
+    ax.plot([0, 1], [0, 1], label="loss")
+    ax.plot([0, 1], [1, 0], "--")
+    ax.set_xlabel("mu")
+    ax.text(0.5, 0.5, "tiny", fontsize=6)
+    ax.legend()
+    found = style_problems(fig, size="column")
+    assert any("size" in f for f in found) and any("6 pt" in f for f in found)
+    assert any("'mu' names a symbol" in f for f in found)
+    assert any("has no legend entry" in f for f in found)
+    fig, ax = new_figure(size="page")
+    ax.plot([0, 1], [0, 1], label="$L$")
+    ax.set_xlabel("step $t$")
+    mark_thresholds(ax, {"$\\mu = 1$": 0.5})
+    ax.legend()
+    assert style_problems(fig, size="page") == []
+
+
+def test_style_problems_reads_legends_with_error_bars():
+    from proofs_check.plots import style_problems
+
+    fig, ax = new_figure()
+    ax.errorbar([0, 1], [0, 1], yerr=[0.1, 0.1], fmt="o", label="$L$")
+    ax.plot([0, 1], [1, 0], ":")
+    ax.legend()
+    found = style_problems(fig)
+    assert len(found) == 1 and "style :" in found[0]

@@ -30,3 +30,18 @@ def test_claims_file_items_pass_fail_and_show_the_counterexample(tmp_path):
     assert "mine.false: refuted (expected to hold)" in out
     assert "counterexample: {" in out
     assert "rerun: dynverify check" in out and "--seed 3" in out
+
+
+def test_modules_of_a_package_are_not_claims_files(tmp_path):
+    """`claims_x.py` inside a package (a catalogue's module, with relative imports) is left to
+    its package; the same file standing alone is collected."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "claims_exact.py").write_text(SAMPLE)
+    (tmp_path / "claims_alone.py").write_text(SAMPLE)
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                          "--collect-only", "."], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=300)
+    assert "claims_alone.py::mine.true" in run.stdout
+    assert "claims_exact.py" not in run.stdout

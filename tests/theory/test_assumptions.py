@@ -47,3 +47,15 @@ def test_derive_assume_prints_the_threshold(capsys):
     assert "eta < 1/(1 - lam) for 0 <= lam <= 1/2" in out
     assert "sqrt(-lam - 1): not real under the assumptions" in out
     assert main(["derive", "--loss", "a**2", "--params", "a", "--assume", "0<lam<1"]) == 2
+    assert "name exactly one declared constant" in capsys.readouterr().err
+
+
+def test_a_constant_named_in_an_assumption_is_declared_by_it(capsys):
+    """Issue 16's command: no --constants; lam is declared by --assume (it occurs in the loss).
+    At the minimum a = b = sqrt(1 - lam) the eigenvalues are 1 - 2 eta lam and
+    1 - 2 eta (1 - lam), so eta < min(1/lam, 1/(1 - lam)) = 1/(1 - lam) for lam <= 1/2."""
+    assert main(["derive", "--loss", "(a*b-1)**2/2 + lam/2*(a**2+b**2)", "--params", "a b",
+                 "--step", "eta", "--assume", "0<lam<1"]) == 0
+    out = capsys.readouterr().out
+    assert "GD map    step eta, constants lam" in out
+    assert "eta < 1/(1 - lam) for 0 <= lam <= 1/2, eta < 1/lam for 1/2 <= lam <= 1" in out

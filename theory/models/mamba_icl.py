@@ -36,6 +36,7 @@ Everything here is derived exactly with SymPy from the model of ``shared/spec/ma
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -76,7 +77,9 @@ __all__ = [
     "optimal_loss",
     "population_loss",
     "population_loss_moments",
+    "readout_prediction",
     "readout_recursion",
+    "readout_step",
     "recurrence_prediction",
     "recurrence_states",
     "reduced_loss_moments",
@@ -328,7 +331,7 @@ def readout_recursion(S: dict, discretisation: str = "zoh") -> list[sp.Matrix]:
     G = S["Q"].T * S["P"]
     w = [sp.zeros(G.shape[0], 1)]
     for x, y in zip(S["x"], S["y"], strict=True):
-        w.append(a * w[-1] + c * G * y * x)
+        w.append(readout_step(w[-1], G * x, y, c))
     return w
 
 
@@ -646,7 +649,11 @@ class MambaICL:
     d: int
     d_h: int
     S: dict
-    loss: sp.Expr
+
+    @functools.cached_property
+    def loss(self) -> sp.Expr:
+        """The population loss (built on first use: 84k terms, ~25 s, at d = d_h = 20)."""
+        return population_loss(self.S, self.d)
 
     @property
     def P(self) -> sp.Matrix:
@@ -701,17 +708,27 @@ class MambaICL:
 
     def slice(self, name: str = "balanced") -> SymbolicMap:
         """The balanced slice ``P = Q = sqrt(gamma) O`` (``O^T O = I``) as a map on ``gamma``:
-        ``gamma -> gamma (1 - eta (alpha gamma - s1))^2``, derived from :meth:`map` at
-        ``P = Q = sqrt(gamma) [I; 0]``."""
+        ``gamma -> gamma (1 - eta (alpha gamma - s1))^2``: the ``P_00`` entry of :meth:`map` at
+        ``P = Q = sqrt(gamma) [I; 0]``, derived by GD on the loss along that coordinate (the same
+        partial derivative, without deriving the other ``2 d d_h - 1`` entries)."""
         if name != "balanced":
             raise ValueError(f"unknown slice {name!r}; only 'balanced'")
         if self.d_h < self.d:
             raise ValueError("the balanced slice needs d_h >= d")
         r = sp.Symbol("r", positive=True)  # r = sqrt(gamma)
         Ob = sp.eye(self.d_h)[:, : self.d]
-        F = self.map()
-        point = dict(zip(F.state, (*(r * Ob), *(r * Ob)), strict=True))
-        img = F.update[0].xreplace(point)  # image of P_00 = r (1 - eta (alpha r^2 - s1))
+        point = dict(zip(self.state(), (*(r * Ob), *(r * Ob)), strict=True))
+        # The P_00 entry of the GD map at the point needs only dL/dP_00 there, which is the
+        # derivative of the loss restricted to the line through the point along P_00: derive GD
+        # on that one-variable loss instead of the whole map (minutes at d = 5, cubic growth).
+        p00 = self.P[0, 0]
+        on_line = {s: v for s, v in point.items() if s != p00}
+        on_line.update({s: 0 for part in _PARTS[2:] for s in self.S[part]})  # not trained
+        line = sp.expand(population_loss(
+            {k: m.xreplace(on_line) for k, m in self.S.items()}, self.d))
+        step = gd_map(line, (p00,), step=eta, constants=tuple(sorted(
+            line.free_symbols - {p00}, key=str)))
+        img = step.update[0].xreplace({p00: r})  # image of P_00 = r (1 - eta (alpha r^2 - s1))
         new_gamma = sp.factor((img**2).subs(r, sp.sqrt(gamma)))
         return SymbolicMap((gamma,), (new_gamma,), params=(eta, alpha, s1), name="balanced slice")
 
@@ -734,7 +751,7 @@ def model(d: int = 2, d_h: int = 2) -> MambaICL:
     """
     _check_size("d", d), _check_size("d_h", d_h)
     S = _param_matrices(d, d_h)
-    return MambaICL(d, d_h, S, population_loss(S, d))
+    return MambaICL(d, d_h, S)
 
 
 # -- constants for given (d, N, kappa, discretisation, sigma) ------------------------------------
@@ -774,3 +791,44 @@ def constants(d: int, N: int, k=None, discretisation: str = "zoh", sig=0,
             "L_star_TF": Ltf, "ratio": Ls / Ltf,
             "eta_main": 1 / S1, "eta_v": 2 / (K2 * gs),
             "eta_bB": 2 / (KB * gs), "eta_bC": 2 / S1}
+
+
+# -- the readout one token at a time (the catalogue's claimed formulas come from here) -----------
+def readout_step(w_prev, gamma_x, y, c):
+    """One token of the readout: ``w_l = a w_{l-1} + c y_l Gamma x_l``.
+
+    ``w_prev`` stands for ``w_{l-1} = Q^T h_{l-1}``, ``gamma_x`` for ``Gamma x_l = Q^T P x_l`` and
+    ``c`` for the input factor (``1 - a`` for ZOH, ``Delta`` for Euler). Iterated from ``w_0 = 0``
+    it is :func:`readout_recursion`, i.e. ``Q^T`` times the states of :func:`recurrence_states`
+    with zero nuisance parameters.
+
+    Examples
+    --------
+    >>> w, gx, y, c = sp.symbols("w gx y c")
+    >>> readout_step(w, gx, y, c)
+    a*w + c*gx*y
+    >>> _, S = recurrence_prediction(1, 1, 2)
+    >>> G = S["Q"][0, 0] * S["P"][0, 0]
+    >>> w1 = readout_step(0, G * S["x"][0][0], S["y"][0], 1 - a)
+    >>> w2 = readout_step(w1, G * S["x"][1][0], S["y"][1], 1 - a)
+    >>> sp.expand(w2 - readout_recursion(S)[2][0])
+    0
+    """
+    return a * w_prev + c * y * gamma_x
+
+
+def readout_prediction(xq_w):
+    """The prediction after the query token (label 0): ``yhat = a x_q^T w_N``.
+
+    ``xq_w`` stands for ``x_q^T w_N``: the query step multiplies the state by ``a`` and adds
+    nothing, and the zero-nuisance readout of ``h_{N+1}`` is ``x_q^T Q^T h_{N+1}``.
+
+    Examples
+    --------
+    >>> yhat, S = recurrence_prediction(1, 1, 1)
+    >>> zero = {S[k][0]: 0 for k in ("v", "b_B", "b_C")}
+    >>> sp.expand(readout_prediction(S["x_q"][0] * readout_recursion(S)[-1][0])
+    ...           - yhat.xreplace(zero))
+    0
+    """
+    return a * xq_w

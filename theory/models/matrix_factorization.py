@@ -69,8 +69,10 @@ __all__ = [
     "inverse_form",
     "inverse_form_free",
     "inverse_form_residual",
+    "loss_hessian",
     "model",
     "nc_derivative",
+    "nc_evaluate",
     "nc_symbols",
     "nc_transpose",
     "plateau_length",
@@ -135,17 +137,39 @@ def model(n: int, r: int) -> Factorization:
     >>> m.gd.update
     (-eta*u_0_0*(u_0_0**2 - y_0_0) + u_0_0,)
     """
+    U, Y, loss = _loss(n, r)
+    params = list(U)
+    consts = sorted(Y.free_symbols, key=lambda s: s.name)
+    flow = gradient_flow(loss, params, constants=consts)
+    field = sp.Matrix(n, r, list(flow.field))
+    return Factorization(n, r, U, Y, loss, field)
+
+
+def _loss(n: int, r: int) -> tuple[sp.Matrix, sp.Matrix, sp.Expr]:
+    """``U`` (``n x r``), symmetric ``Y`` and ``1/4 |U U^T - Y|_F^2``, unexpanded."""
     if n < 1 or r < 1:
         raise ValueError(f"model needs n, r >= 1, got n={n}, r={r}")
     U = sp.Matrix(n, r, lambda i, j: sp.Symbol(f"u_{i}_{j}", real=True))
     Y = sp.Matrix(n, n, lambda i, j: sp.Symbol(f"y_{min(i, j)}_{max(i, j)}", real=True))
     R = U * U.T - Y
     loss = sum((R[i, j] ** 2 for i in range(n) for j in range(n)), sp.Integer(0)) / 4
-    params = list(U)
-    consts = sorted(Y.free_symbols, key=lambda s: s.name)
-    flow = gradient_flow(loss, params, constants=consts)
-    field = sp.Matrix(n, r, list(flow.field))
-    return Factorization(n, r, U, Y, loss, field)
+    return U, Y, loss
+
+
+def loss_hessian(n: int, r: int) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix]:
+    """``(U, Y, H)``: the Hessian ``H`` of ``1/4 |U U^T - Y|_F^2`` in the entries of ``U``
+    (row-major, the order of :func:`model`'s parameters), left unexpanded so that it is cheap to
+    derive and to evaluate for every size (``n r = 24`` takes a second, not the minute that
+    :func:`model` with its flow and GD map needs).
+
+    Examples
+    --------
+    >>> U, Y, H = loss_hessian(1, 2)
+    >>> sp.expand(H[0, 0]), sp.expand(H[0, 1])
+    (3*u_0_0**2 + u_0_1**2 - y_0_0, 2*u_0_0*u_0_1)
+    """
+    U, Y, loss = _loss(n, r)
+    return U, Y, sp.hessian(loss, list(U))
 
 
 def riccati_rhs(X: sp.Matrix, Y: sp.Matrix) -> sp.Matrix:
@@ -667,6 +691,43 @@ def nc_transpose(expr, pairs: dict) -> sp.Expr:
         raise ValueError(f"nc_transpose: cannot transpose {e!r}")
 
     return tr(sp.expand(sp.sympify(expr)))
+
+
+def nc_evaluate(expr, env: dict):
+    """A free-algebra expression evaluated on explicit matrices: each non-commutative symbol is
+    replaced by its matrix in ``env`` and the products are taken in order; a commutative term of
+    a sum (``1`` is the identity) becomes that multiple of the identity of the sum's size.
+
+    Examples
+    --------
+    >>> U, Ut = nc_symbols("U U^T")
+    >>> M = sp.Matrix([[1, 2], [3, 4]])
+    >>> nc_evaluate(U * Ut + 1, {U: M, Ut: M.T})
+    Matrix([
+    [ 6, 11],
+    [11, 26]])
+    >>> nc_evaluate(2 * U**2, {U: M})
+    Matrix([
+    [14, 20],
+    [30, 44]])
+    """
+    if expr in env:
+        return env[expr]
+    if expr.is_commutative and not expr.free_symbols & set(env):
+        return expr.xreplace(env)
+    if isinstance(expr, sp.Mul):
+        out = sp.Integer(1)
+        for a in expr.args:
+            out = out * nc_evaluate(a, env)
+        return out
+    if isinstance(expr, sp.Add):
+        parts = [nc_evaluate(a, env) for a in expr.args]
+        shape = next(p.shape for p in parts if isinstance(p, sp.MatrixBase))
+        return sum((p if isinstance(p, sp.MatrixBase) else p * sp.eye(shape[0])
+                    for p in parts), sp.zeros(*shape))
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and expr.exp > 0:
+        return nc_evaluate(expr.base, env) ** int(expr.exp)
+    raise ValueError(f"nc_evaluate: cannot evaluate {expr} on matrices")
 
 
 def nc_derivative(expr, rules: dict) -> sp.Expr:

@@ -26,14 +26,14 @@ d = 2, m = 2); :func:`derive_model_a_general` and :func:`derive_model_b_general`
 reductions for a symbolic dimension d and width m (sums to d and m, generic entries), which is
 what proves them for every size.
 
-Numeric helpers (:func:`gd_model_a`, :func:`gd_model_b`) are plain
-Python over any number type (``float`` or ``mpmath.mpf``), so the reduction can be checked in
-float64 and in high precision with the same code.
+Numbers are not computed here (``theory`` is SymPy only; :func:`mu_of` gives the effective
+step as an exact expression): the float effective step, the normalisations and full-parameter
+GD, as readable float/mpmath oracles, live in :mod:`numerics.reference` (``two_factor_mu``,
+``normalise_model_a``, ``gd_model_a``, ...) and are parity-tested against the maps derived here.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import sympy as sp
@@ -49,12 +49,8 @@ __all__ = [
     "derive_model_a_general",
     "derive_model_b",
     "derive_model_b_general",
-    "gd_model_a",
-    "gd_model_b",
     "model",
     "mu_of",
-    "normalise_model_a",
-    "normalise_model_b",
 ]
 
 a, b = sp.symbols("a b", real=True)
@@ -492,6 +488,10 @@ class TwoFactorModel:
         return {"P": self.P, "e": self.e, "lambda": self.lam, "Q": self.Q, "H": self.H,
                 "R": self.R, "u": a + b, "v": a - b}
 
+    def mu_of(self, eta, x_q, y_q, context) -> sp.Expr:
+        """Effective step ``mu = eta |y_q| |x_q| |h|`` of one prompt (see :func:`mu_of`)."""
+        return mu_of(eta, x_q, y_q, context)
+
     def slice(self, kind: str = "balanced") -> SymbolicMap:
         """The 1-D restriction of ``F_mu`` to the invariant line ``b = a`` or ``b = -a``.
 
@@ -512,10 +512,6 @@ class TwoFactorModel:
         if sp.expand(img[1] - sign * img[0]) != 0:  # pragma: no cover - a derivation bug
             raise ValueError(f"the line b = {sign}*a is not invariant")
         return SymbolicMap((a,), (sp.expand(img[0]),), (mu,), (mu > 0,), f"two-factor {kind}")
-
-    def mu_of(self, eta, x_q, y_q, context) -> float:
-        """Effective step ``mu = eta |y_q| |x_q| |h|`` of one prompt (see :func:`mu_of`)."""
-        return mu_of(eta, x_q, y_q, context)
 
 
 def _uv_map(F: SymbolicMap) -> SymbolicMap:
@@ -547,48 +543,23 @@ def model() -> TwoFactorModel:
     return _MODEL
 
 
-# --- numbers: the effective step, normalisation, and full-parameter GD (plain Python) ----------
-
-def _norm(x) -> float:
-    return _sqrt(sum(xi * xi for xi in x))
-
-
-def _sqrt(x):
-    try:
-        import mpmath
-
-        if isinstance(x, mpmath.mpf):
-            return mpmath.sqrt(x)
-    except ImportError:  # pragma: no cover
-        pass
-    return math.sqrt(x)
-
-
-def _is_scalar(x) -> bool:
-    try:
-        len(x)
-    except TypeError:
-        return True
-    return False
-
-
-def _context_h(context):
-    """``h = (1/N) sum y_i x_i`` from ``context = (X, y)`` (rows ``x_i``) or ``[(x_i, y_i)]``."""
-    if len(context) == 2 and not _is_scalar(context[1]) and len(context[1]) \
-            and all(_is_scalar(yi) for yi in context[1]):
+def _pairs(context) -> list[tuple[list, object]]:
+    """``[(x_i, y_i)]`` from ``context = (X, y)`` (rows ``x_i`` of ``X``) or ``[(x_i, y_i)]``."""
+    def scalar(z):
+        return not hasattr(z, "__len__")
+    if len(context) == 2 and not scalar(context[1]) and len(context[1]) \
+            and all(scalar(yi) for yi in context[1]):
         X, y = context
-        pairs = list(zip([list(row) for row in X], list(y), strict=True))
-    else:
-        pairs = [(list(x), yi) for x, yi in context]
-    if not pairs:
-        raise ValueError("context: no (x_i, y_i) pairs")
-    n = len(pairs)
-    d = len(pairs[0][0])
-    return [sum(yi * x[j] for x, yi in pairs) / n for j in range(d)]
+        return list(zip([list(row) for row in X], list(y), strict=True))
+    return [(list(x_i), y_i) for x_i, y_i in context]
 
 
-def mu_of(eta, x_q, y_q, context) -> float:
-    """Effective step size ``mu = eta |y_q| |x_q| |h|`` with ``h = (1/N) sum_i y_i x_i``.
+def mu_of(eta, x_q, y_q, context) -> sp.Expr:
+    """Effective step ``mu = eta |y_q| |x_q| |h|`` of one prompt, ``h = (1/N) sum_i y_i x_i``, as
+    an exact SymPy expression: numbers give a SymPy number, symbols an expression.
+
+    This is the ``mu`` of the reductions (``eta = mu / (|y_q| kappa)``, ``kappa = |x_q||h|``);
+    :func:`numerics.reference.two_factor_mu` is its float/mpmath oracle.
 
     Parameters
     ----------
@@ -598,103 +569,17 @@ def mu_of(eta, x_q, y_q, context) -> float:
 
     Examples
     --------
-    >>> mu_of(0.5, [1.0, 0.0], -2.0, [([3.0, 4.0], 1.0)])
-    5.0
+    >>> mu_of(sp.Rational(1, 2), [1, 0], -2, [([3, 4], 1)])
+    5
+    >>> e, y = sp.symbols("eta y", positive=True)
+    >>> mu_of(e, [1, 0], y, [([3, 4], 1)])
+    5*eta*y
     """
-    h = _context_h(context)
-    return eta * abs(y_q) * _norm(list(x_q)) * _norm(h)
-
-
-def normalise_model_a(v0, Gamma, x_q, y_q, h):
-    """``(a, b)`` of Model A parameters: ``a = v sqrt(kappa/|y_q|)``,
-    ``b = sgn(y_q) x_q^T Gamma h / sqrt(kappa |y_q|)``, ``kappa = |x_q||h|``.
-
-    Examples
-    --------
-    >>> normalise_model_a(2.0, [[1.0, 0.0], [0.0, 1.0]], [1.0, 0.0], 1.0, [1.0, 0.0])
-    (2.0, 1.0)
-    """
-    kappa = _norm(x_q) * _norm(h)
-    s = sum(x_q[i] * Gamma[i][j] * h[j] for i in range(len(x_q)) for j in range(len(h)))
-    Y = abs(y_q)
-    sgn = 1 if y_q > 0 else -1
-    return v0 * _sqrt(kappa / Y), sgn * s / _sqrt(kappa * Y)
-
-
-def normalise_model_b(WQ, WK, x_q, y_q, h):
-    """``(|U|, |V|)`` of Model B parameters, ``U, V = A +- B`` with
-    ``A = q sqrt(|h|/(|x_q||y_q|))``, ``B = sgn(y_q) k sqrt(|x_q|/(|h||y_q|))``,
-    ``q = W_Q x_q``, ``k = W_K h``.
-
-    Examples
-    --------
-    >>> normalise_model_b([[1.0, 0.0]], [[1.0, 0.0]], [1.0, 0.0], 1.0, [1.0, 0.0])
-    (2.0, 0.0)
-    """
-    nx, nh, Y = _norm(x_q), _norm(h), abs(y_q)
-    sgn = 1 if y_q > 0 else -1
-    q = [sum(row[j] * x_q[j] for j in range(len(x_q))) for row in WQ]
-    k = [sum(row[j] * h[j] for j in range(len(h))) for row in WK]
-    alpha, beta = _sqrt(nh / (nx * Y)), sgn * _sqrt(nx / (nh * Y))
-    A = [alpha * qi for qi in q]
-    B = [beta * ki for ki in k]
-    return (_norm([x + y for x, y in zip(A, B, strict=True)]),
-            _norm([x - y for x, y in zip(A, B, strict=True)]))
-
-
-def gd_model_a(v0, Gamma, x_q, y_q, context, eta, steps: int) -> list[tuple]:
-    """Gradient descent on all parameters ``(v, Gamma)`` of Model A; the normalised ``(a, b)``
-    after each step (``steps + 1`` pairs, the start included).
-
-    The gradient is the textbook one (``dL/dv = r s``, ``dL/dGamma = r v x_q h^T``), written
-    independently of the symbolic derivation so that the two can be compared. Works with
-    ``float`` or ``mpmath.mpf`` entries.
-
-    Examples
-    --------
-    >>> traj = gd_model_a(1.0, [[0.5, 0.0], [0.0, 0.5]], [1.0, 0.0], 1.0,
-    ...                   [([1.0, 0.0], 1.0)], 0.1, 2)
-    >>> len(traj), traj[0]
-    (3, (1.0, 0.5))
-    """
-    h = _context_h(context)
-    d = len(x_q)
-    G = [list(row) for row in Gamma]
-    vv = v0
-    out = [normalise_model_a(vv, G, x_q, y_q, h)]
-    for _ in range(steps):
-        s = sum(x_q[i] * G[i][j] * h[j] for i in range(d) for j in range(d))
-        r = vv * s - y_q
-        gv = r * s
-        for i in range(d):
-            for j in range(d):
-                G[i][j] = G[i][j] - eta * r * vv * x_q[i] * h[j]
-        vv = vv - eta * gv
-        out.append(normalise_model_a(vv, G, x_q, y_q, h))
-    return out
-
-
-def gd_model_b(WQ, WK, x_q, y_q, context, eta, steps: int) -> list[tuple]:
-    """Gradient descent on all parameters ``(W_Q, W_K)`` of Model B; ``(|U|, |V|)`` after each
-    step (``steps + 1`` pairs). Gradients: ``dL/dW_Q = r k x_q^T``, ``dL/dW_K = r q h^T``.
-
-    Examples
-    --------
-    >>> traj = gd_model_b([[1.0, 0.0]], [[0.5, 0.0]], [1.0, 0.0], 1.0, [([1.0, 0.0], 1.0)],
-    ...                   0.1, 1)
-    >>> traj[0]
-    (1.5, 0.5)
-    """
-    h = _context_h(context)
-    d = len(x_q)
-    Q = [list(row) for row in WQ]
-    K = [list(row) for row in WK]
-    out = [normalise_model_b(Q, K, x_q, y_q, h)]
-    for _ in range(steps):
-        q = [sum(row[j] * x_q[j] for j in range(d)) for row in Q]
-        k = [sum(row[j] * h[j] for j in range(d)) for row in K]
-        r = sum(qi * ki for qi, ki in zip(q, k, strict=True)) - y_q
-        Q = [[Q[i][j] - eta * r * k[i] * x_q[j] for j in range(d)] for i in range(len(Q))]
-        K = [[K[i][j] - eta * r * q[i] * h[j] for j in range(d)] for i in range(len(K))]
-        out.append(normalise_model_b(Q, K, x_q, y_q, h))
-    return out
+    pairs = _pairs(context)
+    if not pairs:
+        raise ValueError("context: no (x_i, y_i) pairs")
+    n, d = len(pairs), len(pairs[0][0])
+    h = [sp.Add(*[sp.sympify(y_i) * sp.sympify(x_i[j]) for x_i, y_i in pairs]) / n
+         for j in range(d)]
+    norm = lambda z: sp.sqrt(sp.Add(*[sp.sympify(t) ** 2 for t in z]))  # noqa: E731
+    return sp.sympify(eta) * sp.Abs(sp.sympify(y_q)) * norm(x_q) * norm(h)

@@ -77,6 +77,25 @@ def test_reduced_map_balanced_slice_and_gamma_star():
     assert set(M.map(("P", "Q", "v")).params) == {mi.eta, mi.alpha, mi.k2, mi.s1}
 
 
+@pytest.mark.parametrize(("d", "d_h"), [(1, 1), (2, 2), (2, 3)])
+def test_slice_is_the_full_maps_p00_entry(d, d_h):
+    """The slice derives GD along P_00 only; it must equal the whole derived map's P_00 entry at
+    P = Q = sqrt(gamma) [I; 0] (the slow route it replaces)."""
+    M = mi.model(d, d_h)
+    F = M.map()
+    r = sp.Symbol("r", positive=True)
+    Ob = sp.eye(d_h)[:, :d]
+    point = dict(zip(F.state, (*(r * Ob), *(r * Ob)), strict=True))
+    slow = sp.factor((F.update[0].xreplace(point) ** 2).subs(r, sp.sqrt(mi.gamma)))
+    assert sp.expand(M.slice().update[0] - slow) == 0
+
+
+def test_loss_is_built_on_first_use():
+    M = mi.model(2, 2)
+    assert "loss" not in vars(M)
+    assert sp.expand(M.loss - mi.population_loss(M.S, 2)) == 0 and "loss" in vars(M)
+
+
 def test_optimal_loss_and_tf():
     d = sp.Symbol("d", positive=True)
     assert sp.simplify(mi.optimal_loss(d, 1 / mi.n) - d * (d + 1) / (2 * (mi.n + d + 1))) == 0

@@ -1,6 +1,7 @@
 """Exact derivations for matrix factorization: Riccati, closed form (and a mutated one), aligned
 logistic, the GD 2-cycle, depth-N."""
 
+import pytest
 import sympy as sp
 
 from theory.models import matrix_factorization as mf
@@ -59,3 +60,31 @@ def test_scalar_sharpness_and_deep():
     assert sp.simplify(d.x_rhs - d.claimed_rhs) == 0
     eta = mf.eta_sym
     assert d.jacobian_eigs == {1: 3, sp.expand(1 - 4 * eta * d.lam ** sp.Rational(3, 2)): 1}
+
+
+def test_nc_evaluate_multiplies_in_order_and_reads_scalars_as_identities():
+    U, Ut, Y = mf.nc_symbols("U U^T Y")
+    Um = sp.Matrix([[1, 2, 0], [sp.Rational(1, 3), -1, 4]])
+    Ym = sp.Matrix([[2, sp.Rational(1, 2)], [sp.Rational(1, 2), -3]])
+    X = Um * Um.T
+    env = {U: Um, Ut: Um.T, Y: Ym}
+    # the Riccati right-hand side as stated in the free algebra vs explicit matrices
+    rhs = Y * U * Ut + U * Ut * Y - 2 * (U * Ut) ** 2
+    assert mf.nc_evaluate(rhs, env) == mf.riccati_rhs(X, Ym)
+    # order matters (YX != XY here), and 3 + YX has 3 I
+    assert mf.nc_evaluate(Y * U * Ut, env) != mf.nc_evaluate(U * Ut * Y, env)
+    assert mf.nc_evaluate(3 + Y * U * Ut, env) == 3 * sp.eye(2) + Ym * X
+    with pytest.raises(ValueError, match="cannot evaluate"):
+        mf.nc_evaluate(U ** sp.Rational(1, 2), env)
+
+
+def test_loss_hessian_is_the_hessian_of_the_models_loss():
+    for n, r in ((1, 2), (2, 2), (2, 3)):
+        m = mf.model(n, r)
+        U, Y, H = mf.loss_hessian(n, r)
+        assert list(U) == list(m.U) and Y == m.Y
+        assert (H - sp.hessian(m.loss, list(m.U))).applyfunc(sp.expand).is_zero_matrix
+    # at a minimiser U U^T = Y the Hessian is the quadratic form 1/2 |U V^T + V U^T|^2:
+    # for n = r = 1, L = (u^2 - y)^2/4 and L''(u) = 3u^2 - y = 2y at u^2 = y
+    U, Y, H = mf.loss_hessian(1, 1)
+    assert sp.expand(H[0, 0].subs({U[0, 0]: 3, Y[0, 0]: 9})) == 18

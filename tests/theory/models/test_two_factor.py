@@ -1,10 +1,11 @@
-"""The two-factor model is derived (not typed) and reduces full-parameter GD exactly."""
+"""The two-factor model is derived (not typed) and reduces full-parameter GD exactly.
 
-import mpmath
+Its float/mpmath oracles (full-parameter GD, the effective step) are tested against these
+derivations in tests/numerics/test_reference.py."""
+
 import pytest
 import sympy as sp
 
-from numerics.reference import two_factor_orbit
 from theory import gd_map
 from theory.models import two_factor as tfm
 
@@ -53,45 +54,14 @@ def test_slices_and_quantities(tf):
     assert sp.simplify(q["H"] - (4 - mu**2) * (q["R"] - 1)) == 0
 
 
-def test_mu_of_and_context_forms():
-    ctx_pairs = [([3.0, 4.0], 2.0), ([0.0, 0.0], 1.0)]
-    ctx_xy = ([[3.0, 4.0], [0.0, 0.0]], [2.0, 1.0])
-    m1 = tfm.mu_of(0.5, [1.0, 0.0], -2.0, ctx_pairs)
-    m2 = tfm.mu_of(0.5, [1.0, 0.0], -2.0, ctx_xy)
-    assert m1 == m2 == pytest.approx(0.5 * 2.0 * 1.0 * 5.0)
+def test_mu_of_is_exact_and_reads_both_context_forms():
+    import sympy as sp
 
-
-@pytest.mark.parametrize("kind", ["A", "B"])
-@pytest.mark.parametrize("mu_value", [0.4, 0.95, 1.15])
-def test_reduction_parity_float64(kind, mu_value):
-    from proofs_check.claims.two_factor import reduction_error
-
-    for d, N, m in ((2, 3, 1), (6, 12, 4)):
-        assert reduction_error(kind, d, N, mu_value, 150, seed=1, width=m) < 1e-12
-
-
-@pytest.mark.parametrize("kind", ["A", "B"])
-def test_reduction_parity_chaotic_needs_precision(kind):
-    from proofs_check.claims.two_factor import reduction_error
-
-    high = reduction_error(kind, 3, 5, 1.9, 120, seed=2, width=2, dps=90)
-    low = reduction_error(kind, 3, 5, 1.9, 120, seed=2, width=2, dps=None)
-    assert high < 1e-12
-    assert low > 1e-6  # float64 drift in the chaotic regime (why the spec needed correcting)
-
-
-def test_model_b_is_F_up_to_signs_only():
-    """(|U|, |V|) of Model B equal (|u|, |v|) of F_mu, not the signed (u, v)."""
-    a0, b0, m = 0.2, 0.1, 1.6  # e = -0.98: 1 + mu e < 0, v changes sign under F_mu
-    (p, q), = two_factor_orbit(a0, b0, m, 1)[1:]
-    assert p - q < 0 < abs(p - q)
-
-
-def test_gd_helpers_work_in_mpmath():
-    with mpmath.workdps(40):
-        one = mpmath.mpf(1)
-        traj = tfm.gd_model_a(one, [[one / 2, 0 * one], [0 * one, one / 2]], [one, 0 * one], one,
-                              [([one, 0 * one], one)], one / 10, 3)
-        ref = two_factor_orbit(*traj[0], one / 10, 3)
-        assert max(abs(x - y) for p, r in zip(traj, ref, strict=True)
-                   for x, y in zip(p, r, strict=True)) < mpmath.mpf(10) ** -35
+    half = sp.Rational(1, 2)
+    pairs = [([3, 4], 2), ([0, 0], 1)]
+    xy = ([[3, 4], [0, 0]], [2, 1])
+    # h = (1/2)(2 (3, 4) + 1 (0, 0)) = (3, 4), |h| = 5; |x_q| = 1, |y_q| = 2
+    assert tfm.mu_of(half, [1, 0], -2, pairs) == tfm.mu_of(half, [1, 0], -2, xy) == 5
+    assert tfm.model().mu_of(half, [1, 0], -2, pairs) == 5
+    with pytest.raises(ValueError, match="context"):
+        tfm.mu_of(half, [1, 0], -2, [])
