@@ -88,6 +88,22 @@ def test_check_format_chooses_what_stdout_gets(run, planted_file, tmp_path):
     assert out.startswith("┏") and "refuted" in out and "| :---" not in out
 
 
+def test_parallel_workers_give_the_serial_bytes(run, planted_file, good_file, tmp_path):
+    """--jobs 2 checks in spawned workers that load the files themselves; the verdicts, their
+    order and the JSON are those of --jobs 1."""
+    outs = []
+    for jobs in ("1", "2"):
+        code, out, _ = run("check", planted_file, good_file, "--seed", "4", "--jobs", jobs,
+                           "--json", tmp_path / f"j{jobs}.json")
+        assert code == 1
+        outs.append(out)
+    assert outs[0] == outs[1]
+    assert (tmp_path / "j1.json").read_bytes() == (tmp_path / "j2.json").read_bytes()
+    for bad in ("0", "x", "65"):
+        code, _, err = run("check", good_file, "--jobs", bad)
+        assert code == 2 and "--jobs" in err
+
+
 def test_same_seed_gives_byte_identical_json_and_report(run, planted_file, good_file, tmp_path):
     outputs = []
     for name in ("a", "b"):
