@@ -162,8 +162,9 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     model : where the declared curves are: ``NAME`` or ``FILE.py:NAME`` (default: the catalogue's
         maps of the sweep's name).
 
-    Axis labels are the symbols' mathtext; the values held fixed and the number of steps are
-    written under the axes, the legend sits outside the data. Returns a matplotlib Figure.
+    Axis labels are the symbols' mathtext; the values held fixed and the number of steps head
+    the legend, which sits outside the data (without a legend they are written under the axes).
+    Returns a matplotlib Figure.
     """
     from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm, TwoSlopeNorm
     from matplotlib.patches import Patch
