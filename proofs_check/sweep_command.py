@@ -129,6 +129,9 @@ _LABEL_COLOURS = {"converged": "#0072B2", "bounded": "#E69F00", "diverged": "#D9
 _PERIOD_COLOURS = ("#88CCEE", "#44AA99", "#DDCC77", "#CC6677", "#117733", "#AA4499", "#999933",
                    "#332288", "#882255")
 
+# cells without a value in a continuous field (diverged orbits, or never-diverged ones)
+_MASKED = "#4D4D4D"
+
 # names that abbreviate a Greek letter (SymPy typesets "lam" as a word)
 _GREEK_ALIASES = {"lam": r"\lambda", "lamda": r"\lambda", "lmbda": r"\lambda"}
 
@@ -265,12 +268,13 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
             cmap, what = "viridis", "step $k$ of divergence"
         import matplotlib
 
-        cmap = matplotlib.colormaps[cmap].with_extremes(bad=_LABEL_COLOURS["diverged"])
+        # masked cells dark: the diverging colour map's centre (0) is near white already
+        cmap = matplotlib.colormaps[cmap].with_extremes(bad=_MASKED)
         image = show(np.ma.masked_array(data, bad), cmap=cmap, **kw)
         with matplotlib.rc_context(STYLE):
             fig.colorbar(image, ax=ax, label=what)
         if bad.any():
-            handles = [Patch(facecolor=_LABEL_COLOURS["diverged"], edgecolor="0.5",
+            handles = [Patch(facecolor=_MASKED, edgecolor="0.5",
                              linewidth=0.5,
                              label="never diverged" if field == "diverge_step" else "diverged")]
     for k, spec in enumerate(overlays):
