@@ -185,7 +185,8 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     source = "label" if field == "period" else field
     if source not in d.record:
         raise SweepError(f"--field {field}: the sweep did not record {source!r} (recorded: "
-                         f"{', '.join(d.record)})")
+                         f"{', '.join(d.record)}); sweep again into a new --store with "
+                         f"--record {','.join([*d.record, source])}")
     x = x or names[0]
     y = y or (names[1] if len(names) > 1 and names[1] != x else None)
     for nm in (x, y):
@@ -212,6 +213,7 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     img = oriented(_grid_slice(s, source, index))
     labels = oriented(_grid_slice(s, "label", index)) if "label" in d.record else None
     fig, ax = new_figure(size="page" if y is not None else "column")
+    ax.grid(False)  # grid lines would sit on the data of an image
     extent = (ax_x.lo, ax_x.hi, 0, 1) if ax_y is None else (ax_x.lo, ax_x.hi, ax_y.lo, ax_y.hi)
 
     def show(data, **kw):
@@ -314,6 +316,11 @@ def _overlay_curve(spec: str, d: SweepDefinition, x: str, y: str | None, held: d
     label = None
     if spec in declared:
         label, spec = spec, declared[spec]
+    elif "$" in spec:  # a label, not an expression
+        where = f"model {model!r}" if model else f"the catalogue's maps named {d.name!r}"
+        raise SweepError(f"--overlay {spec!r} is not a curve declared by {where} (declared: "
+                         f"{', '.join(declared) or 'none'}); for a map of your file give "
+                         "--model FILE.py:NAME")
     target, sep, text = spec.partition("=")
     if not sep:
         target, text = "", spec

@@ -227,3 +227,17 @@ def test_the_catalogue_two_factor_map_sweeps_as_the_derived_map(tmp_path, capsys
     assert stored_files(tmp_path / "cli") == stored_files(tmp_path / "lib")
     assert main(["list", "--maps"]) == 0
     assert "| two-factor | proofs_check.claims.two_factor |" in capsys.readouterr().out
+
+
+def test_missing_fields_and_undeclared_overlay_labels_say_what_to_do(two_factor_store,
+                                                                     tmp_path):
+    from theory import gd_map
+
+    F = gd_map("(a*b - 1)**2/2", params="a b", step="mu")
+    d = SweepDefinition.from_map(F, [Axis("mu", 0.2, 1.8, 3), Axis("a", -1, 1, 3)], {"b": 0.5},
+                                 steps=50, record=("label",))
+    run_sweep(d, tmp_path / "s", progress=False)
+    with pytest.raises(ValueError, match="new --store with --record label,lyapunov"):
+        plot_sweep(tmp_path / "s", field="lyapunov")
+    with pytest.raises(ValueError, match=r"not a curve declared by .*give --model FILE.py:NAME"):
+        plot_sweep(two_factor_store, overlays=["$\\eta = 1$"])

@@ -12,7 +12,8 @@ def _model():
 MAPS = [
     Model("two-factor", lambda: _model().map, axes=("mu=0.01:1.99:400", "a=-3:3:400"),
           fixed={"b": 0.5},
-          overlays={"$\\mu (a^2 + b^2) = 2$": "mu=2/(a**2+b**2)"},
+          overlays={"$\\mu (a^2 + b^2) = 2$ (edge of stability at $ab = 1$)":
+                    "mu=2/(a**2+b**2)"},
           description="F_mu(a, b) = (a - mu b (ab - 1), b - mu a (ab - 1)); the overlay is the "
                       "edge of stability of the minimisers ab = 1"),
     Model("two-factor-balanced", lambda: _model().slice("balanced"),
