@@ -3,6 +3,8 @@ order, with its exact form, value, certified enclosure, method and the verdict o
 
 from __future__ import annotations
 
+import re
+
 import mpmath
 import sympy as sp
 
@@ -57,15 +59,15 @@ def constants(budget: str = "quick") -> list[dict]:
         "exact: $g'(1) = 1 - 2\\mu$", "tf.slice.fixed_points")
     add("loss monotone on the slice up to here", *exact(2 * SQRT2 - 2),
         "exact: $\\min q(s) = -1$", "tf.slice.loss_monotone")
-    add("doubling 1 -> 2", *exact(sp.Integer(1)), "exact: multiplier $1 - 2\\mu = -1$ "
+    add("doubling $1 \\to 2$", *exact(sp.Integer(1)), "exact: multiplier $1 - 2\\mu = -1$ "
         "(tf.slice.fixed_points); Krawczyk enclosure", "tf.slice.doubling_1")
     add("2-cycle superstable", *exact(3 / SQRT2 - 1), "exact: $9 - 2(1+\\mu)^2 = 0$",
         "tf.slice.two_cycle_asymmetric")
-    add("doubling 2 -> 4", *exact(SQRT5 - 1), "exact: $9 - 2(1+\\mu)^2 = -1$ "
+    add("doubling $2 \\to 4$", *exact(SQRT5 - 1), "exact: $9 - 2(1+\\mu)^2 = -1$ "
         "(tf.slice.two_cycle_asymmetric); Krawczyk enclosure", "tf.slice.doubling_2")
     for k in range(3, 8):
         n = 2 ** (k - 1)
-        add(f"doubling {n} -> {2 * n}", None, D[k - 1],
+        add(f"doubling ${n} \\to {2 * n}$", None, D[k - 1],
             "Newton on $(g^n - \\mathrm{id}, (g^n)' + 1)$, 40 digits; Krawczyk enclosure",
             f"tf.slice.doubling_{k}")
     for k in (2, 3):
@@ -93,6 +95,17 @@ def constants(budget: str = "quick") -> list[dict]:
     return rows
 
 
+def _as_math(enclosure: str) -> str:
+    """arb's ``[m +/- r]`` as ``$m \\pm r$`` (the radius in LaTeX's exponent form)."""
+    found = re.fullmatch(r"\[\s*(\S+)\s*\+/-\s*(\S+)\s*\]", enclosure)
+    if not found:
+        return enclosure
+    mid, rad = found.groups()
+    mant, _, exp = rad.partition("e")
+    rad_tex = f"{mant} \\times 10^{{{int(exp)}}}" if exp else rad
+    return f"${mid} \\pm {rad_tex}$"
+
+
 def thresholds_table(budget: str = "quick", seed="0", digits="12", verdicts="yes"):
     """The table ``two-factor-thresholds``: every threshold on the mu axis, in order.
 
@@ -102,7 +115,7 @@ def thresholds_table(budget: str = "quick", seed="0", digits="12", verdicts="yes
     and ``verdicts`` (``yes``/``no``: run the claims or not). The
     constants with a certified claim (:data:`CERTIFIED`: the doubling points, the superstable
     parameters, the period-3 saddle-node) are always checked (each certification takes < 0.1 s)
-    and show their Krawczyk enclosure (midpoint +/- radius) and verdict.
+    and show their Krawczyk enclosure (``$m \\pm r$``, midpoint and radius) and verdict.
 
     Examples
     --------
@@ -135,11 +148,12 @@ def thresholds_table(budget: str = "quick", seed="0", digits="12", verdicts="yes
                               if e.kind == "interval" and "enclosure" in e.details), "")
             cache[cid] = (res.status, enclosure)
         status, enclosure = cache.get(cid, ("not run", ""))
-        rows.append([r["name"], r["exact"] or "", float(r["value"]), enclosure, r["how"], cid,
+        rows.append([r["name"], r["exact"] or "", float(r["value"]), _as_math(enclosure),
+                     r["how"], cid,
                      status])
     return Table(name="two-factor-thresholds",
-                 caption="Thresholds of the two-factor map F_mu on the mu axis (balanced slice, "
-                         "ellipse E_mu, catapult window).",
+                 caption="Thresholds of the two-factor map $F_\\mu$ on the $\\mu$ axis "
+                         "(balanced slice, ellipse $E_\\mu$, catapult window).",
                  columns=["threshold", "exact form", "value", "certified enclosure",
                           "how obtained", "claim", "verdict"],
                  rows=rows, digits=k,

@@ -31,10 +31,12 @@ def test_thresholds_table_shows_enclosures_and_verdicts():
     rows = {r[t.columns.index("claim")]: r for r in t.rows}
     for cid in CERTIFIED:
         row = rows[cid]
-        assert row[col].startswith("[") and "+/-" in row[col], row
+        assert row[col].startswith("$") and r" \pm " in row[col], row
         assert row[-1] == "proved"
-        mid, rad = row[col].strip("[]").split("+/-")
-        assert abs(float(mid) - float(row[2])) < 1e-10 and float(rad) < 1e-20
+        mid, rad = row[col].strip("$").split(r" \pm ")
+        mant, exp = rad.split(r" \times 10^")
+        radius = float(mant) * 10.0 ** int(exp.strip("{}"))
+        assert abs(float(mid) - row[2]) < 1e-10 and radius < 1e-20
     assert rows["tf.slice.mu_inf"][-1] == "not run" and rows["tf.slice.mu_inf"][col] == ""
     with pytest.raises(ValueError, match="verdicts"):
         tables.thresholds_table(verdicts="maybe")
