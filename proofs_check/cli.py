@@ -354,17 +354,19 @@ def _cmd_check(args) -> int:
         workers = 1
     with _progress(len(claims), not args.no_progress) as progress:
         task = progress.add_task("checking", total=len(claims))
+        origins = [catalogue.origin[c.id] if from_files else None for c in claims]
         if workers > 1:
             from proofs_check.parallel import check_in_parallel
 
-            jobs = [(c.id, catalogue.origin[c.id] if from_files else None) for c in claims]
-            results = check_in_parallel(jobs, args.budget, seed, workers,
+            results = check_in_parallel([(c.id, o) for c, o in zip(claims, origins,
+                                                                   strict=True)],
+                                        args.budget, seed, workers,
                                         on_done=lambda _: progress.advance(task))
-        for claim in claims if workers == 1 else ():
-            progress.update(task, description=claim.id)
-            origin = catalogue.origin[claim.id] if from_files else None
-            results.append(check(claim, args.budget, seed, origin=origin))
-            progress.advance(task)
+        else:
+            for claim, origin in zip(claims, origins, strict=True):
+                progress.update(task, description=claim.id)
+                results.append(check(claim, args.budget, seed, origin=origin))
+                progress.advance(task)
     for module in broken:
         results.append(CheckResult(claim_id=module, status="error",
                                    statement="catalogue module could not be loaded", source="",

@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
@@ -87,6 +86,4 @@ def check_in_parallel(jobs: Sequence[tuple[str, str | None]], budget: str, seed:
             os.environ.pop("NUMBA_NUM_THREADS", None)
         else:
             os.environ["NUMBA_NUM_THREADS"] = previous
-    with contextlib.suppress(KeyError):
-        return [results[k] for k in range(len(jobs))]
-    raise RuntimeError("a worker returned no result")  # pragma: no cover
+    return [results[k] for k in range(len(jobs))]

@@ -211,7 +211,8 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
         return img.T if len(kept) == 2 and kept[0].name != x else img
 
     img = oriented(_grid_slice(s, source, index))
-    labels = oriented(_grid_slice(s, "label", index)) if "label" in d.record else None
+    labels = img if source == "label" else \
+        oriented(_grid_slice(s, "label", index)) if "label" in d.record else None
     fig, ax = new_figure(size="page" if y is not None else "column")
     ax.grid(False)  # grid lines would sit on the data of an image
     extent = (ax_x.lo, ax_x.hi, 0, 1) if ax_y is None else (ax_x.lo, ax_x.hi, ax_y.lo, ax_y.hi)
@@ -279,8 +280,11 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
             handles = [Patch(facecolor=_MASKED, edgecolor="0.5",
                              linewidth=0.5,
                              label="never diverged" if field == "diverge_step" else "diverged")]
+    # the curves a model declares, looked up once (a catalogue lookup imports every catalogue)
+    declared = {} if not overlays else dict(find_model(model).overlays) if model else \
+        _declared_overlays(d.name)
     for k, spec in enumerate(overlays):
-        label, xs, ys = _overlay_curve(spec, d, x, y, held, model)
+        label, xs, ys = _overlay_curve(spec, d, x, y, held, declared, model)
         line_kw = dict(color="black", linestyle=("--", ":", "-.")[k % 3], linewidth=1.2)
         if ys is None:
             ax.axvline(xs, label=label, **line_kw)
@@ -305,14 +309,13 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
 
 
 def _overlay_curve(spec: str, d: SweepDefinition, x: str, y: str | None, held: dict,
-                   model: str | None = None):
+                   declared: dict[str, str], model: str | None = None):
     """``(label, xs, ys)`` of an overlay on the plotted axes (``ys`` None: a vertical line at
     ``xs``); ``spec`` is ``AXIS=EXPR``, ``EXPR`` or a label the model declares."""
     import sympy as sp
 
     from theory.parse import ExpressionError, parse_expression
 
-    declared = dict(find_model(model).overlays) if model else _declared_overlays(d.name)
     label = None
     if spec in declared:
         label, spec = spec, declared[spec]

@@ -222,6 +222,18 @@ class SymbolicMap:
             exprs = tuple(u.xreplace(sub) for u in self.update)
         return SymbolicMap(self.state, exprs, self.params, self.assumptions, f"{self.name}^{n}")
 
+    def _values_of(self, table: Mapping, among: tuple, what: str) -> dict:
+        """``{symbol: sympified value}`` for a table keyed by symbols of ``among`` or their
+        names; an unknown key is a :class:`KeyError` naming it as a ``what``."""
+        by_name = {s.name: s for s in among}
+        out = {}
+        for key, value in table.items():
+            sym = by_name.get(key) if isinstance(key, str) else key
+            if sym not in among:
+                raise KeyError(f"map {self.name!r} has no {what} {key!r}")
+            out[sym] = sp.sympify(value)
+        return out
+
     def substitute(self, values: Mapping | None = None, **kwargs) -> SymbolicMap:
         """Fix some parameters to values; the remaining parameters stay symbolic.
 
@@ -231,14 +243,7 @@ class SymbolicMap:
         >>> SymbolicMap((x,), (r*x*(1 - x),), params=(r,)).substitute(r=4).update
         (4*x*(1 - x),)
         """
-        table = {**(values or {}), **kwargs}
-        by_name = {p.name: p for p in self.params}
-        sub = {}
-        for key, value in table.items():
-            sym = by_name.get(key) if isinstance(key, str) else key
-            if sym not in self.params:
-                raise KeyError(f"map {self.name!r} has no parameter {key!r}")
-            sub[sym] = sp.sympify(value)
+        sub = self._values_of({**(values or {}), **kwargs}, self.params, "parameter")
         params = tuple(p for p in self.params if p not in sub)
         exprs = tuple(u.xreplace(sub) for u in self.update)
         assumptions = tuple(a.xreplace(sub) for a in self.assumptions)
@@ -261,13 +266,7 @@ class SymbolicMap:
         >>> G.state, sp.factor(G.update[0])
         ((d_x,), -d_x*(d_x*r + r - 2))
         """
-        by_name = {s.name: s for s in self.state}
-        centre = {}
-        for key, value in point.items():
-            sym = by_name.get(key) if isinstance(key, str) else key
-            if sym not in self.state:
-                raise KeyError(f"map {self.name!r} has no state variable {key!r}")
-            centre[sym] = sp.sympify(value)
+        centre = self._values_of(point, self.state, "state variable")
         missing = [s.name for s in self.state if s not in centre]
         if missing:
             raise ValueError(f"deviation: no value for {', '.join(missing)}")

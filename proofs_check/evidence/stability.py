@@ -55,11 +55,11 @@ class StepThreshold(Evidence):
         if not (0 < self.margin < 1 and self.claimed > 0 and self.tol >= 0):
             raise ValueError("step_threshold: need claimed > 0, 0 < margin < 1, tol >= 0")
 
-    def _radius(self, G, eta):
+    @staticmethod
+    def _radius(G, eta, subs):
+        """The spectral radius of the Jacobian at ``subs`` as a function of the step."""
         import sympy as sp
 
-        subs = {s: self.point[s.name] for s in G.state}
-        subs |= {p: self.params[p.name] for p in G.params if p != eta}
         J = sp.lambdify([eta], G.jacobian().xreplace(subs), "numpy")
         return lambda h: float(max(abs(np.linalg.eigvals(np.asarray(J(h), dtype=float)))))
 
@@ -85,7 +85,7 @@ class StepThreshold(Evidence):
             return EvidenceResult(self.kind, "error", self.description, seed=seed,
                                   details={"error": f"{self.point} is not a fixed point "
                                            f"(|F(x) - x| = {residual:.3g} at step 1)"})
-        rho = self._radius(G, eta)
+        rho = self._radius(G, eta, subs)
         # scan (0, 4 claimed] for the first step where the radius leaves the unit disc
         grid = np.linspace(0.0, 4.0 * self.claimed, 4001)[1:]
         outside = [h for h in grid if rho(h) > 1.0]
