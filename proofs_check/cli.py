@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import inspect
+import math
 import os
 import sys
 import time
@@ -593,8 +594,8 @@ def _sweep_figure(extras: list[str]):
             at[name.strip()] = float(value)
         except ValueError:
             raise UsageError(f"plot sweep: --at {item!r} is not NAME=NUMBER") from None
-        if not sep:
-            raise UsageError(f"plot sweep: --at {item!r} is not NAME=NUMBER")
+        if not sep or not math.isfinite(at[name.strip()]):
+            raise UsageError(f"plot sweep: --at {item!r} is not NAME=NUMBER (finite)")
     overlays = [t.strip() for t in options.get("overlay", "").split(";") if t.strip()]
     from proofs_check.sweep_command import plot_sweep
 

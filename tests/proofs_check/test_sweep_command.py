@@ -205,6 +205,8 @@ def test_plot_sweep_options_on_the_command_line(two_factor_store, tmp_path, caps
     argv = ["plot", "sweep", str(two_factor_store), "--field", "loss", "--overlay",
             "mu=2/(a**2+b**2); mu=1", "--size", "column", "-o", str(out)]
     assert main(argv) == 0 and out.read_bytes()[:4] == b"%PDF"
+    assert main(["plot", "sweep", str(two_factor_store), "--at", "b=nan"]) == 2
+    assert "--at 'b=nan' is not NAME=NUMBER (finite)" in capsys.readouterr().err
     assert main(["plot", "sweep", str(two_factor_store), "--colour", "x"]) == 2
     assert "unknown option --colour (options: --x, --y, --field" in capsys.readouterr().err
     with pytest.raises(SystemExit):
