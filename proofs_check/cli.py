@@ -188,34 +188,73 @@ def _report_broken(catalogue) -> int:
 # --------------------------------------------------------------------------- commands
 
 
-class _TimeLimit(Exception):
+class _TimeLimit(BaseException):  # not Exception: a broad `except Exception` must not eat it
     pass
+
+
+def _in_swallowing_frame(frame) -> bool:
+    """Whether ``frame`` runs (inside) a gc callback or a ``__del__``, where CPython swallows an
+    exception instead of propagating it."""
+    import gc
+
+    callbacks = {getattr(cb, "__code__", None) for cb in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in callbacks or frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextlib.contextmanager
 def _time_limit(seconds: float, what: str):
     """Stop ``what`` after ``seconds`` with a one-line UsageError (main thread only: SymPy's
-    solvers cannot be asked to stop, so a timer signal interrupts them)."""
+    solvers cannot be asked to stop, so a timer signal interrupts them).
+
+    A signal handler's exception is swallowed when it lands in a garbage-collector callback or a
+    ``__del__`` (CPython reports it as "unraisable" and carries on). So a stop that would land in
+    one waits 5 ms and tries again, the timer repeats every 50 ms until a stop escapes (callbacks
+    this cannot see), swallowed stops are kept out of the unraisable hook, and a body that
+    finishes after a swallowed stop still counts as over time.
+    """
     import signal
+    import sys
     import threading
 
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
 
+    expired = False
+
     def expire(signum, frame):
+        nonlocal expired
+        expired = True
+        if _in_swallowing_frame(frame):  # try again just after it returns
+            signal.setitimer(signal.ITIMER_REAL, 0.005, 0.05)
+            return
         raise _TimeLimit
 
+    outer_hook = sys.unraisablehook
+
+    def hook(unraisable):
+        if not isinstance(unraisable.exc_value, _TimeLimit):
+            outer_hook(unraisable)
+
     old = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    sys.unraisablehook = hook
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    over = UsageError(f"{what} not finished in {seconds:g} s (raise --time-limit, or simplify "
+                      "the loss)")
     try:
         yield
     except _TimeLimit:
-        raise UsageError(f"{what} not finished in {seconds:g} s (raise --time-limit, or simplify "
-                         "the loss)") from None
+        raise over from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        sys.unraisablehook = outer_hook
+    if expired:
+        raise over
 
 
 def _cmd_derive(args) -> int:

@@ -262,3 +262,52 @@ def test_a_sweep_whose_orbits_overflow_prints_no_numpy_warnings(tmp_path, capsys
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert "Warning" not in captured.err + captured.out
+
+
+def test_time_limit_survives_a_stop_swallowed_by_a_gc_callback():
+    """A stop that lands in a gc callback is swallowed by CPython; the limit must still end the
+    work, and the swallowed stop must not reach the unraisable hook (pytest turns it into an error;
+    a user would see an "Exception ignored" block)."""
+    import gc
+    import sys
+
+    from proofs_check.cli import UsageError, _time_limit
+
+    def busy(seconds):
+        stop = time.perf_counter() + seconds
+        while time.perf_counter() < stop:
+            pass
+
+    def slow_callback(phase, info):  # most of the loop below runs here, where stops are swallowed
+        busy(0.01)
+
+    seen = []
+    outer = sys.unraisablehook
+    sys.unraisablehook = seen.append
+    gc.callbacks.append(slow_callback)
+    start = time.perf_counter()
+    try:
+        with pytest.raises(UsageError, match=r"not finished in 0\.2 s"):
+            with _time_limit(0.2, "the loop"):
+                while time.perf_counter() - start < 20:
+                    busy(0.002)
+                    gc.collect()
+    finally:
+        gc.callbacks.remove(slow_callback)
+        sys.unraisablehook = outer
+    assert time.perf_counter() - start < 5
+    assert seen == []
+
+
+def test_time_limit_counts_a_body_that_finished_after_a_swallowed_stop():
+    from proofs_check.cli import UsageError, _time_limit
+
+    class Eats:
+        def __del__(self):  # a stop raised here would be swallowed
+            stop = time.perf_counter() + 0.5
+            while time.perf_counter() < stop:
+                pass
+
+    with pytest.raises(UsageError, match=r"not finished in 0\.1 s"):
+        with _time_limit(0.1, "the body"):
+            Eats()
