@@ -188,7 +188,8 @@ class SweepDefinition:
     @classmethod
     def from_map(cls, F, axes: Iterable[Axis], fixed: Mapping[str, float] | None = None,
                  **options) -> SweepDefinition:
-        """Build a definition from a :class:`theory.SymbolicMap`.
+        """Build a definition from a :class:`theory.SymbolicMap` (named after the map unless
+        ``name=`` is given).
 
         Examples
         --------
@@ -202,7 +203,7 @@ class SweepDefinition:
         import sympy as sp
 
         return cls(
-            name=F.name,
+            name=options.pop("name", F.name),
             state=tuple(s.name for s in F.state),
             params=tuple(p.name for p in F.params),
             update=tuple(sp.sstr(u) for u in F.update),

@@ -243,6 +243,7 @@ class CheckResult:
     timing: float = 0.0
     scope: str = ""
     expect: str = "holds"
+    forall: dict = field(default_factory=dict)
 
     @property
     def holds(self) -> bool:
@@ -270,6 +271,7 @@ class CheckResult:
             "scope": self.scope,
             "expect": self.expect,
             "statement": self.statement,
+            "forall": dict(self.forall),
             "source": self.source,
             "model": self.model,
             "budget": self.budget,
@@ -406,7 +408,19 @@ def check(claim: Claim, budget: str = "quick", seed: int = 0, *,
         timing=time.perf_counter() - start,
         scope=_verdict_scope(status, results),
         expect=claim.expect,
+        forall={name: describe_quantifier(name, stated) for name, stated in claim.forall.items()},
     )
+
+
+def describe_quantifier(name: str, stated) -> str:
+    """What a claim says of one quantified variable, in words.
+
+    Examples
+    --------
+    >>> describe_quantifier("mu", (0, 2)), describe_quantifier("d", "every d >= 1")
+    ('mu in (0, 2)', 'every d >= 1')
+    """
+    return f"{name} in ({stated[0]}, {stated[1]})" if isinstance(stated, tuple) else str(stated)
 
 
 def _verdict_scope(status: str, results: list[EvidenceResult]) -> str:

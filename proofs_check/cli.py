@@ -767,7 +767,11 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_explain)
 
     p = sub.add_parser("table", help="print a bound table (md, tex, csv or json)",
-                       epilog="Other options --KEY VALUE are passed to the table as strings.")
+                       usage="%(prog)s NAME [FILE.py] [--format {md,tex,csv,json}] "
+                             "[--digits D] [-o FILE]\n         [--columns A,B,...] "
+                             "[--transpose] [--KEY VALUE ...]",
+                       epilog="FILE.py: a claims file whose TABLES hold NAME. Other options "
+                              "--KEY VALUE are passed to the table as strings.")
     p.add_argument("name", help="table name (see `dynverify list --tables`)")
     p.add_argument("--format", choices=["md", "tex", "csv", "json"], default="md")
     p.add_argument("--digits", type=int, default=None,
@@ -782,7 +786,12 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
 
     p = sub.add_parser("plot", help="draw a figure to PNG or PDF",
                        formatter_class=argparse.RawDescriptionHelpFormatter,
-                       epilog="Other options --KEY VALUE are passed to the plot as strings "
+                       usage="%(prog)s NAME [FILE.py] [-o FILE.png|FILE.pdf] "
+                             "[--budget {quick,full}]\n         [--seed SEED] "
+                             "[--size column|page|W,H] [--title TITLE] [--KEY VALUE ...]\n"
+                             "       %(prog)s sweep STORE [options, below]",
+                       epilog="FILE.py: a claims file whose PLOTS hold NAME. Other options "
+                              "--KEY VALUE are passed to the plot as strings "
                               "(see `dynverify list --plots`).\n\n" + _SWEEP_PLOT_HELP)
     p.add_argument("name", help="plot name (see `dynverify list --plots`)")
     p.add_argument("-o", "--output", default=None, metavar="FILE.png|FILE.pdf",

@@ -30,7 +30,9 @@ def explain_evidence(e: EvidenceResult, index: int) -> list[str]:
     if e.worst_error is not None:
         facts.append(f"worst error {e.worst_error:.3g}")
     if e.margin is not None and e.certificate is None:
-        facts.append(f"worst margin {e.margin:.3g}")
+        margin_is = e.details.get("margin_is")
+        facts.append(f"worst margin {e.margin:.3g}" + (f" (margin = {margin_is})" if margin_is
+                                                        else ""))
     tol = e.details.get("tol")
     if tol is not None:
         facts.append(f"tolerance {tol}")
@@ -81,6 +83,8 @@ def explain(result: CheckResult) -> str:
     if result.scope:
         head += f" (scope: {result.scope})"
     lines = [head, f"statement: {_one_line(result.statement)}"]
+    if result.forall:  # what the statement quantifies over: a certificate must cover this
+        lines.append("for all: " + "; ".join(result.forall.values()))
     if result.source:
         lines.append(f"source: {result.source}")
     if result.message and result.status in ("error", "refuted", "inconclusive"):

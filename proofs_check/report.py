@@ -167,8 +167,16 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+MARGIN_NOTE = ("*n*: points or examples examined; *margin*: how far inside the claim the worst "
+               "point lies (>= 0: the claim held everywhere examined; a tolerance is subtracted "
+               "where the claim allows one); *worst error*: the largest distance from the "
+               "claimed value; *digits*: correct (or certified) decimal digits.")
+
+
 def _claim_section(r: CheckResult) -> list[str]:
     lines = [f"### `{r.claim_id}`: {r.status}", "", r.statement, ""]
+    if r.forall:
+        lines.append(f"- for all: {'; '.join(r.forall.values())}")
     if r.scope:
         lines.append(f"- scope: {r.scope}")
     if r.source:
@@ -190,6 +198,9 @@ def _claim_section(r: CheckResult) -> list[str]:
         cells += ["" if v is None else _fmt(v)
                   for v in (e.sample_size, e.margin, e.worst_error, e.digits, e.seed)]
         lines.append("| " + " | ".join(cells) + " |")
+    defined = [f"evidence {i}: margin = {e.details['margin_is']}" for i, e in
+               enumerate(r.evidence, 1) if e.margin is not None and e.details.get("margin_is")]
+    lines += ["", MARGIN_NOTE + (" " + "; ".join(defined) + "." if defined else "")]
     trees = [(i, e) for i, e in enumerate(r.evidence, 1) if e.certificate is not None]
     for i, e in trees:
         lines += ["", f"Certificate of evidence {i}:", "", "```text", *e.certificate.lines(),

@@ -70,11 +70,13 @@ def build_definition(args) -> SweepDefinition:
     """A SweepDefinition from parsed arguments (SweepError / ExpressionError on bad input)."""
     from theory.gd import gd_map
 
-    default_axes, default_fixed = [], {}
+    default_axes, default_fixed, named = [], {}, {}
     if args.model is not None:
         model = find_model(args.model)
         F = model.map()
-        default_axes, default_fixed = list(model.axes), dict(model.fixed)
+        # stored under the model's name: `plot sweep` finds its declared curves by it
+        default_axes, default_fixed, named = list(model.axes), dict(model.fixed), \
+            {"name": model.name}
     else:
         if not args.params:
             raise SweepError("--loss needs --params")
@@ -102,7 +104,8 @@ def build_definition(args) -> SweepDefinition:
         raise SweepError(f"--store {args.store}: folder {parent} does not exist")
     record = tuple(r.strip() for r in args.record.split(",") if r.strip())
     return SweepDefinition.from_map(F, axes, fixed, steps=args.steps, record=record,
-                                    chunk=args.chunk, horizon=args.horizon, seed=args.seed)
+                                    chunk=args.chunk, horizon=args.horizon, seed=args.seed,
+                                    **named)
 
 
 def run_sweep_command(args) -> int:
@@ -157,7 +160,8 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     store : the sweep's folder.
     x, y : axes to draw (default the first two).
     at : values of the other axes (the grid point nearest; default their middle point).
-    field : ``label`` (fate: converged / period k / bounded / diverged, one colour each),
+    field : ``label`` (fate: converged / period k / bounded / diverged, one colour each;
+        "bounded" is drawn as "bounded, not settled in N steps": it is what is left over),
         ``period``, ``diverge_step``, ``lyapunov`` or ``loss`` (recorded by the sweep).
     overlays : threshold curves, each ``"AXIS=EXPR"`` or ``"EXPR"`` (the value of the axis that
         the expression does not mention), in the sweep's symbols, or the label of a curve the
@@ -172,7 +176,7 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm, TwoSlopeNorm
     from matplotlib.patches import Patch
 
-    from numerics.basins import CONVERGED, DIVERGED
+    from numerics.basins import BOUNDED, CONVERGED, DIVERGED
     from proofs_check.plots import STYLE, legend_outside, new_figure
 
     s = SweepStore(store)
@@ -244,7 +248,10 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
             cmap = ListedColormap(colours).with_extremes(bad="white")
             show(shown, cmap=cmap, norm=BoundaryNorm(np.arange(len(codes) + 1) - 0.5,
                                                      len(codes)))
-        names_shown = {CONVERGED: "period 1 (fixed point)"} if field == "period" else {}
+        # "bounded" only says the orbit neither diverged nor settled within the steps run
+        names_shown = {BOUNDED: f"bounded, not settled in {d.steps} steps"}
+        if field == "period":
+            names_shown[CONVERGED] = "period 1 (fixed point)"
         handles = [Patch(facecolor=col, edgecolor="0.5", linewidth=0.5,
                          label=names_shown.get(c, legend[c]))
                    for c, col in zip(codes, colours, strict=True)]

@@ -66,7 +66,7 @@ def test_the_derive_line_prints_what_the_readme_says(walk):
     (argv,) = commands(block('dynverify derive --loss "(a*b-1)**2/2 + lam/2*(a**2+b**2)" '
                              '--params "a b" --step eta \\', "bash"))
     out = run(argv, walk).stdout
-    promised = "eta < 1/(1 - lam) for 0 <= lam <= 1/2, eta < 1/lam for 1/2 <= lam <= 1"
+    promised = "eta < 1/(1 - lam) for 0 < lam <= 1/2, eta < 1/lam for 1/2 <= lam < 1"
     assert promised in out and promised in README
 
 

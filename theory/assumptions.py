@@ -135,11 +135,13 @@ def real_under(point: dict, assumptions: dict) -> bool | None:
 class Threshold:
     """The step-size bounds of a fixed point under the assumptions.
 
-    ``bounds`` are upper bounds on the step (``step < b`` for each); ``pieces`` say which bound
-    binds where: ``[(bound, (lo, hi)), ...]`` over the assumed interval of one constant (empty
+    Signs are decided on the open interior of each assumed interval. ``bounds`` are upper
+    bounds on the step there (``step < b`` for each); ``pieces`` say which bound binds where:
+    ``[(bound, (constant, interval)), ...]`` over the interior of one constant's interval (empty
     when there is one bound or more than one constant); ``never`` is True when some condition
     fails for every allowed value (the point is never stable); ``undecided`` lists conditions the
-    method could not turn into a bound.
+    method could not turn into a bound; ``ends`` holds ``(constant, end, Threshold)`` for each
+    finite end an assumption includes (``0 <= lam``), decided there on its own.
     """
 
     step: sp.Symbol
@@ -147,21 +149,33 @@ class Threshold:
     pieces: tuple = ()
     never: bool = False
     undecided: tuple = ()
+    ends: tuple = ()
 
     def text(self) -> str:
-        """The threshold in words, e.g. ``eta < 1/(1 - lam) for 0 <= lam <= 1/2, ...``."""
+        """The threshold in words, e.g. ``eta < 1/(1 - lam) for 0 < lam <= 1/2, ...``."""
+        at_ends = "".join(f"; at {v} = {e}: {t._interior_text('never stable')}"
+                          for v, e, t in self.ends)
+        return self._interior_text() + at_ends
+
+    def _interior_text(self, never: str = "never stable under the assumptions") -> str:
         if self.never:
-            return "never stable under the assumptions"
+            return never
         if not self.bounds:
             return "stable for every step" if not self.undecided else \
                 "; ".join(map(str, self.undecided))
+        extra = "" if not self.undecided else "; and " + "; ".join(map(str, self.undecided))
         if self.pieces:
-            return ", ".join(f"{self.step} < {_show(b)} for {lo} <= {v} <= {hi}"
-                             for b, (v, lo, hi) in self.pieces)
+            return ", ".join(f"{self.step} < {_show(b)} for {_range_text(v, iv)}"
+                             for b, (v, iv) in self.pieces) + extra
         main = _show(self.bounds[0]) if len(self.bounds) == 1 else \
             f"min({', '.join(_show(b) for b in self.bounds)})"
-        extra = "" if not self.undecided else "; and " + "; ".join(map(str, self.undecided))
         return f"{self.step} < {main}{extra}"
+
+
+def _range_text(v, iv: sp.Interval) -> str:
+    """``0 < lam <= 1/2``: an interval's ends with their openness."""
+    return (f"{iv.start} {'<' if iv.left_open else '<='} {v} "
+            f"{'<' if iv.right_open else '<='} {iv.end}")
 
 
 def _show(expr) -> str:
@@ -185,7 +199,7 @@ def step_threshold(conditions, step: sp.Symbol, assumptions: dict) -> Threshold:
     >>> lam = sp.Symbol("lam", real=True)
     >>> conds = [eta*lam > 0, eta*lam < 1, -eta*(lam - 1) < 1, eta*(1 - lam) > 0]
     >>> step_threshold(conds, eta, {lam: sp.Interval.open(0, 1)}).text()
-    'eta < 1/(1 - lam) for 0 <= lam <= 1/2, eta < 1/lam for 1/2 <= lam <= 1'
+    'eta < 1/(1 - lam) for 0 < lam <= 1/2, eta < 1/lam for 1/2 <= lam < 1'
     """
     subs = positive_parametrisation(assumptions)
     bounds, undecided, never = [], [], False
@@ -214,7 +228,14 @@ def step_threshold(conditions, step: sp.Symbol, assumptions: dict) -> Threshold:
                 undecided.append(rel)
     bounds = list(dict.fromkeys(bounds))
     pieces = _pieces(bounds, assumptions) if len(bounds) > 1 else ()
-    return Threshold(step, tuple(bounds), pieces, never, tuple(undecided))
+    ends = []
+    for v, iv in assumptions.items():  # an included end: the conditions there, decided alone
+        for end, included in ((iv.start, not iv.left_open), (iv.end, not iv.right_open)):
+            if included and end.is_finite:
+                rest = {u: j for u, j in assumptions.items() if u != v}
+                ends.append((v, end, step_threshold([sp.sympify(c).xreplace({v: end})
+                                                     for c in conditions], step, rest)))
+    return Threshold(step, tuple(bounds), pieces, never, tuple(undecided), tuple(ends))
 
 
 def _pieces(bounds, assumptions) -> tuple:
@@ -244,4 +265,8 @@ def _pieces(bounds, assumptions) -> tuple:
             pieces[-1] = (best, (v, pieces[-1][1][1], hi))
         else:
             pieces.append((best, (v, lo, hi)))
+    # closed at the cuts (both bounds agree there), open at the interval's ends (signs are
+    # decided on the interior; an included end is decided on its own)
+    inside = sp.Interval.open(interval.start, interval.end)
+    pieces = [(b, (v, inside.intersect(sp.Interval(lo, hi)))) for b, (v, lo, hi) in pieces]
     return tuple(pieces) if len(pieces) > 1 else ()

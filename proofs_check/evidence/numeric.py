@@ -78,11 +78,12 @@ class Sweep(Evidence):
     CANDIDATES = 5
 
     def __init__(self, margin: Callable[..., np.ndarray], sample: Sample, *, tol: float = 0.0,
-                 description: str = ""):
+                 description: str = "", margin_is: str = ""):
         self.margin = margin
         self.sample = sample
         self.tol = tol
         self.description = description or "numeric sweep"
+        self.margin_is = margin_is or "the claim's margin function (it holds where >= -tol)"
 
     def run(self, budget: str, seed: int) -> EvidenceResult:
         points = self.sample.draw(budget, seed)
@@ -91,7 +92,7 @@ class Sweep(Evidence):
         margins = np.asarray(margins, dtype=np.float64).ravel()
         n = margins.size
         details = {"ranges": {k: list(v) for k, v in self.sample.ranges.items()},
-                   "mode": self.sample.mode, "tol": self.tol}
+                   "mode": self.sample.mode, "tol": self.tol, "margin_is": self.margin_is}
         if not n:
             return EvidenceResult(self.kind, "inconclusive", self.description, sample_size=0,
                                   details=details, seed=seed)
@@ -141,8 +142,10 @@ class Sweep(Evidence):
                               seed=seed)
 
 
-def sweep(margin, sample: Sample, *, tol: float = 0.0, description: str = "") -> Sweep:
-    """Numeric sweep evidence (see :class:`Sweep`).
+def sweep(margin, sample: Sample, *, tol: float = 0.0, description: str = "",
+          margin_is: str = "") -> Sweep:
+    """Numeric sweep evidence (see :class:`Sweep`); ``margin_is`` says what ``margin`` measures
+    (printed by ``explain`` and the report).
 
     Examples
     --------
@@ -155,7 +158,7 @@ def sweep(margin, sample: Sample, *, tol: float = 0.0, description: str = "") ->
     >>> sweep(lambda x: x * 0.3 - 3 * (x * 0.1), Sample({"x": (0.0, 1.0)})).run("quick", 0).status
     'verified'
     """
-    return Sweep(margin, sample, tol=tol, description=description)
+    return Sweep(margin, sample, tol=tol, description=description, margin_is=margin_is)
 
 
 class Estimate(Evidence):
@@ -202,7 +205,9 @@ class Estimate(Evidence):
                               claimed=self.claimed, margin=allowed - err,
                               worst_error=err, digits=round(min(digits, 17.0), 2),
                               sample_size=sample_size, counterexample=counterexample,
-                              details={**details, "tol": self.tol, "relative": self.rel},
+                              details={**details, "tol": self.tol, "relative": self.rel,
+                                       "margin_is": ("tol |claimed|" if self.rel else "tol")
+                                       + " - |computed - claimed|"},
                               seed=seed)
 
 
@@ -226,9 +231,12 @@ class Computed(Evidence):
 
     ``compute(budget, seed)`` returns either ``(margin, details)`` (the claim holds where
     ``margin >= 0``; ``details`` may carry ``sample_size``, ``worst_error``, ``digits``,
-    ``worst_at``, ``value``, ``claimed``) or a dict with ``error`` (the worst error found) and
-    ``tol`` (the accuracy claimed, with its source), plus optionally ``value``, ``claimed``,
-    ``sample_size``, ``counterexample`` and ``details``; then ``margin = tol - error``.
+    ``worst_at``, ``value``, ``claimed``, and should carry ``margin_is``: what the margin
+    measures, with any tolerance folded into it and where that tolerance comes from, e.g.
+    ``"1e-9 - max |t_k - prediction| / t_k (1e-9: Brent's xtol)"``, which ``explain`` and the
+    report print) or a dict with ``error`` (the worst error found) and ``tol`` (the accuracy
+    claimed, with its source), plus optionally ``value``, ``claimed``, ``sample_size``,
+    ``counterexample`` and ``details``; then ``margin = tol - error``.
 
     A negative margin refutes only beyond the rounding allowance of
     :mod:`proofs_check.evidence.confirm` (``-inf``, a diverging computation, always does), with
@@ -246,7 +254,7 @@ class Computed(Evidence):
         if isinstance(out, Mapping):
             err, tol = float(out["error"]), float(out["tol"])
             margin = tol - err
-            details = {"tol": tol, **out.get("details", {})}
+            details = {"tol": tol, "margin_is": "tol - error", **out.get("details", {})}
             n, worst, where = out.get("sample_size"), err, out.get("counterexample")
             value, claimed = out.get("value"), out.get("claimed")
             digits = None if err == 0 or not math.isfinite(err) else (

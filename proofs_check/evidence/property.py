@@ -124,8 +124,9 @@ class PropertySearch(Evidence):
 
     def __init__(self, margin: Callable[..., Any], domain: Mapping[str, Any], *,
                  tol: float = 0.0, examples: Mapping[str, int] | int | None = None,
-                 description: str = "", rerun: str | None = None):
+                 description: str = "", rerun: str | None = None, margin_is: str = ""):
         self.margin = margin
+        self.margin_is = margin_is or "the claim's margin function (it holds where >= -tol)"
         self.domain = dict(domain)
         self.strategies = strategies_for(self.domain)
         if not self.strategies:
@@ -221,7 +222,7 @@ class PropertySearch(Evidence):
         found, starts = self._sobol_pass(budget, seed_, pre)
         if found is not None:
             found.details = {"domain": {k: _describe(v) for k, v in self.domain.items()},
-                             "tol": self.tol, **found.details}
+                             "tol": self.tol, "margin_is": self.margin_is, **found.details}
             starts = []
         record: dict[str, Any] = {"calls": 0, "valid": 0, "worst": math.inf, "worst_at": None,
                                   "failing": None, "failing_margin": None, "error": None,
@@ -262,6 +263,7 @@ class PropertySearch(Evidence):
                           )(seed(seed_)(search))
         details: dict[str, Any] = {"domain": {k: _describe(v) for k, v in self.domain.items()},
                                    "max_examples": n_examples, "tol": self.tol,
+                                   "margin_is": self.margin_is,
                                    "engine": "hypothesis (seeded, no database, target on margin)",
                                    **pre}
         status = "verified"
@@ -345,7 +347,7 @@ def _describe(spec) -> Any:
 
 def property(margin: Callable[..., Any], domain: Mapping[str, Any], *, tol: float = 0.0,
              examples: Mapping[str, int] | int | None = None, description: str = "",
-             rerun: str | None = None) -> PropertySearch:
+             rerun: str | None = None, margin_is: str = "") -> PropertySearch:
     """Evidence from a Hypothesis search for a counterexample (at most ``verified``).
 
     Parameters
@@ -363,6 +365,9 @@ def property(margin: Callable[..., Any], domain: Mapping[str, Any], *, tol: floa
         A command template for the counterexample; ``{args}`` becomes ``name=value, ...`` and each
         ``{name}`` the value. By default a ``python -c`` call of ``margin`` when it is importable
         (a module-level function); otherwise the claim's ``dynverify check`` command is used.
+    margin_is : str, optional
+        What ``margin`` measures, with any tolerance in it and its source (``explain`` and the
+        report print it).
 
     Returns
     -------
@@ -382,4 +387,4 @@ def property(margin: Callable[..., Any], domain: Mapping[str, Any], *, tol: floa
     ('refuted', True)
     """
     return PropertySearch(margin, domain, tol=tol, examples=examples, description=description,
-                          rerun=rerun)
+                          rerun=rerun, margin_is=margin_is)

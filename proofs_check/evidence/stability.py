@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
+import mpmath
 import numpy as np
 
 from proofs_check.claim import Evidence, EvidenceResult
@@ -57,11 +58,39 @@ class StepThreshold(Evidence):
 
     @staticmethod
     def _radius(G, eta, subs):
-        """The spectral radius of the Jacobian at ``subs`` as a function of the step."""
+        """The spectral radius of the Jacobian at ``subs`` as a function of the step, in float64,
+        and the rounding allowance of its eigenvalues (an eigenvalue exactly 1, as along a family
+        of minima, may come out as 1 + 2e-16: that is not instability)."""
         import sympy as sp
 
         J = sp.lambdify([eta], G.jacobian().xreplace(subs), "numpy")
-        return lambda h: float(max(abs(np.linalg.eigvals(np.asarray(J(h), dtype=float)))))
+
+        def rho(h):
+            m = np.asarray(J(h), dtype=float)
+            # eigenvalues of a float matrix carry a backward error of a few eps * ||J||
+            slack = 4 * m.shape[0] * np.finfo(float).eps * max(1.0, np.linalg.norm(m, 2))
+            return float(max(abs(np.linalg.eigvals(m)))), slack
+        return rho
+
+    @staticmethod
+    def _precise_radius(G, eta, subs, h: float) -> mpmath.mpf:
+        """The spectral radius at step ``h`` at 50 digits (the floats given read exactly)."""
+        import sympy as sp
+
+        J = G.jacobian().xreplace(subs).xreplace({eta: sp.Float(h, 53)})
+        with mpmath.workdps(50):
+            m = mpmath.matrix([[sp.N(J[i, j], 60) for j in range(J.cols)]
+                               for i in range(J.rows)])
+            # mpmath.eig answers a 1x1 matrix with its vectors even when asked not to
+            values = [m[0, 0]] if m.rows == 1 else mpmath.eig(m, left=False, right=False)
+            return max(abs(v) for v in values)
+
+    def _confirm(self, G, eta, subs, h: float, unstable: bool) -> tuple[bool, str]:
+        """Whether the radius at step ``h`` is beyond 1 (``unstable``) or within it, at 50 digits
+        by more than 1e-30 (a neutral eigenvalue, |lambda| = 1, confirms neither)."""
+        r = self._precise_radius(G, eta, subs, h)
+        ok = r > 1 + mpmath.mpf(10) ** -30 if unstable else r < 1 - mpmath.mpf(10) ** -30
+        return bool(ok), f"spectral radius {mpmath.nstr(r, 20)} at step {h!r} (50 digits)"
 
     def run(self, budget: str, seed: int) -> EvidenceResult:
         G = _symbolic(self.F)
@@ -77,43 +106,52 @@ class StepThreshold(Evidence):
                                   details={"error": f"no value for {', '.join(missing)}"})
         import sympy as sp
 
-        subs = {s: self.point[s.name] for s in G.state} | \
-            {p: self.params[p.name] for p in G.params if p != eta}
+        subs = {s: sp.sympify(self.point[s.name]) for s in G.state} | \
+            {p: sp.sympify(self.params[p.name]) for p in G.params if p != eta}
         residual = max(abs(complex(sp.sympify(u).xreplace(subs).xreplace({eta: 1}))
                            - self.point[s.name]) for s, u in zip(G.state, G.update, strict=True))
         if residual > 1e-9 * max(1.0, *map(abs, self.point.values())):
             return EvidenceResult(self.kind, "error", self.description, seed=seed,
                                   details={"error": f"{self.point} is not a fixed point "
                                            f"(|F(x) - x| = {residual:.3g} at step 1)"})
-        rho = self._radius(G, eta, subs)
+        radius = self._radius(G, eta, subs)
+
+        def unstable(h) -> bool:
+            r, slack = radius(h)
+            return r > 1.0 + slack
+
         # scan (0, 4 claimed] for the first step where the radius leaves the unit disc
         grid = np.linspace(0.0, 4.0 * self.claimed, 4001)[1:]
-        outside = [h for h in grid if rho(h) > 1.0]
+        outside = [h for h in grid if unstable(h)]
         details = {"params": self.params, "point": self.point, "step": eta.name,
-                   "scanned": [0.0, float(grid[-1])], "orbit_steps": self.orbit_steps,
-                   "margin": self.margin, "start_offset": self.offset}
+                   "scanned": [0.0, float(grid[-1])], "scan_steps": len(grid),
+                   "orbit_steps": self.orbit_steps, "margin": self.margin,
+                   "start_offset": self.offset}
+        common = {"claimed": self.claimed, "seed": seed}
+
+        def refuted_if_confirmed(h, now_unstable, value, note, counterexample):
+            ok, how = self._confirm(G, eta, subs, float(h), now_unstable)
+            status = "refuted" if ok else "inconclusive"
+            return EvidenceResult(self.kind, status, self.description, value=value, **common,
+                                  counterexample=counterexample if ok else None,
+                                  details={**details, "note": note,
+                                           "confirmed" if ok else "unconfirmed": how})
+
         if not outside:
-            return EvidenceResult(self.kind, "refuted", self.description, value=math.inf,
-                                  claimed=self.claimed, sample_size=len(grid), seed=seed,
-                                  counterexample={"step": float(grid[-1]),
-                                                  "spectral_radius": rho(grid[-1])},
-                                  details={**details, "note": "stable over the whole scan"})
+            return refuted_if_confirmed(
+                grid[-1], False, math.inf, "stable over the whole scan",
+                {"step": float(grid[-1]), "spectral_radius": radius(grid[-1])[0]})
         if outside[0] == grid[0]:
-            return EvidenceResult(self.kind, "refuted", self.description, value=0.0,
-                                  claimed=self.claimed, sample_size=len(grid), seed=seed,
-                                  counterexample={"step": float(grid[0]),
-                                                  "spectral_radius": rho(grid[0])},
-                                  details={**details, "note": "unstable for every step "
-                                           "scanned: a saddle or a maximum, not a minimum"})
+            return refuted_if_confirmed(
+                grid[0], True, 0.0, "unstable for every step scanned: a saddle or a maximum, "
+                "not a minimum", {"step": float(grid[0]), "spectral_radius": radius(grid[0])[0]})
         hi = float(outside[0])
-        lo = float(grid[max(0, int(np.searchsorted(grid, hi)) - 1)]) if hi > grid[0] else 0.0
-        if rho(lo) > 1.0:
-            lo = 0.0
+        lo = float(grid[int(np.searchsorted(grid, hi)) - 1])
         for _ in range(200):  # bisection to adjacent floats
             mid = 0.5 * (lo + hi)
             if mid in (lo, hi):
                 break
-            lo, hi = (lo, mid) if rho(mid) > 1.0 else (mid, hi)
+            lo, hi = (lo, mid) if unstable(mid) else (mid, hi)
         star = lo
         details["spectral_threshold"] = star
         # orbits next to the point: contract below the threshold, do not above it
@@ -134,18 +172,30 @@ class StepThreshold(Evidence):
         allowed = self.tol + rounding_allowance(max(star, self.claimed))
         if not orbit_ok:
             return EvidenceResult(self.kind, "inconclusive", self.description, value=star,
-                                  claimed=self.claimed, sample_size=len(grid), seed=seed,
+                                  sample_size=len(grid), **common,
                                   details={**details, "note": "orbits next to the point do not "
                                            "change behaviour at the spectral threshold within "
                                            f"{self.orbit_steps} steps"})
-        status = "verified" if err <= allowed else "refuted"
+        details |= {"tol": self.tol, "margin_is": "tol - |threshold found - claimed|"}
+        digits = None if err == 0 else round(-math.log10(max(err, 1e-17)), 2)
+        if err <= allowed:
+            at = ", ".join(f"{k} = {v:.6g}" for k, v in {**self.point, **self.params}.items())
+            return EvidenceResult(self.kind, "verified", self.description, value=star,
+                                  margin=self.tol - err, sample_size=len(grid), worst_error=err,
+                                  digits=digits, details=details, **common,
+                                  scope=f"one fixed point ({at}): spectral radius at "
+                                  f"{len(grid)} steps in (0, {grid[-1]:.6g}], bisected to "
+                                  f"rounding; 2 orbits of {self.orbit_steps} steps")
+        # a wrong claim: confirm at 50 digits at the step halfway between claim and threshold,
+        # stable there if the claim is below the threshold, unstable if above
+        h = 0.5 * (star + self.claimed)
+        ok, how = self._confirm(G, eta, subs, h, unstable=self.claimed > star)
         return EvidenceResult(
-            self.kind, status, self.description, value=star, claimed=self.claimed,
-            margin=self.tol - err, sample_size=len(grid), worst_error=err, seed=seed,
-            digits=None if err == 0 else round(-math.log10(max(err, 1e-17)), 2),
-            counterexample=None if status == "verified" else
-            {"threshold": star, "claimed": self.claimed, "tol": self.tol},
-            details={**details, "tol": self.tol})
+            self.kind, "refuted" if ok else "inconclusive", self.description, value=star,
+            margin=self.tol - err, sample_size=len(grid), worst_error=err, digits=digits,
+            counterexample={"threshold": star, "claimed": self.claimed, "tol": self.tol,
+                            "step": h} if ok else None,
+            details={**details, "confirmed" if ok else "unconfirmed": how}, **common)
 
 
 def step_threshold(F, point: Mapping, claimed: float, params: Mapping | None = None, *,
@@ -155,6 +205,10 @@ def step_threshold(F, point: Mapping, claimed: float, params: Mapping | None = N
     """Evidence that the fixed point ``point`` of ``F`` is linearly stable exactly for steps
     below ``claimed`` (within ``tol``; the default is bisection to rounding of a float64
     spectral radius, so give a looser one for an ill-conditioned Jacobian).
+
+    ``refuted`` only when confirmed at 50 digits (the radius at a step between the claim and
+    the threshold found); an eigenvalue of modulus exactly 1 (a family of minima) is neither
+    stable nor unstable and is read within the float rounding of the eigenvalues.
 
     Examples
     --------

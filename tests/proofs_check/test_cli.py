@@ -216,3 +216,11 @@ def test_help_documents_the_exit_codes(capsys):
     out = capsys.readouterr().out
     assert "exit status: 0 when every claim is proved or verified" in out
     assert "inconclusive" in out
+
+
+@pytest.mark.parametrize("command", ["table", "plot"])
+def test_table_and_plot_usage_names_the_optional_claims_file(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    usage = capsys.readouterr().out.split("\n\n")[0]
+    assert f"dynverify {command} NAME [FILE.py]" in usage

@@ -73,3 +73,33 @@ def test_period_two_basin_of_the_logistic_map():
     assert got.status == "verified" and got.value == 1.0
     with pytest.raises(ValueError, match="fate"):
         ev.basin_fraction(F, {"x": (0, 1)}, 0.5, {"r": 3.2}, fate="chaotic")
+
+
+def test_a_neutral_eigenvalue_is_not_instability():
+    """On the minimum family ab = 1 the Jacobian has the eigenvalue 1 exactly (along the family);
+    float64 gives 1 + 2e-16 at some steps. The threshold is the transverse one, 2 / (a^2 + b^2)."""
+    F = gd_map("(a*b - 1)**2/2", params="a b", step="mu")
+    for a in (1.0, 2.0, 0.3, 5.0):
+        b = 1 / a
+        r = ev.step_threshold(F, {"a": a, "b": b}, 2 / (a * a + b * b), tol=1e-12).run("quick", 0)
+        assert r.status == "verified", (a, r.value, r.details.get("note"))
+        assert "one fixed point" in r.scope and "4000 steps in (0," in r.scope
+
+
+def test_a_refutation_is_confirmed_at_50_digits():
+    c = 3.0
+    for claimed in (2 / c * (1 + 1e-6), 2 / c * (1 - 1e-6)):
+        r = ev.step_threshold(quadratic(c), {"x": 0.0}, claimed).run("quick", 0)
+        assert r.status == "refuted" and "(50 digits)" in r.details["confirmed"]
+        h = r.counterexample["step"]
+        assert min(claimed, 2 / c) < h < max(claimed, 2 / c)  # between threshold and claim
+    saddle = gd_map("-x**2/2 + y**2/2", params="x y", step="eta")
+    r = ev.step_threshold(saddle, {"x": 0.0, "y": 0.0}, 2.0).run("quick", 0)
+    assert r.status == "refuted" and "(50 digits)" in r.details["confirmed"]
+
+
+def test_a_neutral_point_refutes_nothing():
+    """x -> x (the loss 0): radius exactly 1 at every step; float noise must not refute."""
+    F = gd_map("0*x**2", params="x", step="eta")
+    r = ev.step_threshold(F, {"x": 0.0}, 1.0).run("quick", 0)
+    assert r.status == "inconclusive" and "unconfirmed" in r.details

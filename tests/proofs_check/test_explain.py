@@ -75,3 +75,37 @@ def test_explain_shows_float_evidence_with_sample_and_seed():
     x = sp.Symbol("x")
     bad = check(Claim(id="x.bad", statement="x = x + 1", evidence=[ev.identity(x, x + 1)]))
     assert "counterexample:" in explain(bad) and "rerun:" in explain(bad)
+
+
+def test_every_catalogue_margin_says_what_it_measures(catalogue_results):
+    """A margin is a number a referee can only judge with its definition: every built-in
+    evidence that reports one says what it measures (and so any tolerance folded into it)."""
+    silent = sorted({r.claim_id for r in catalogue_results for e in r.evidence
+                     if e.margin is not None and e.certificate is None
+                     and not e.details.get("margin_is")})
+    assert not silent
+
+
+def test_explain_and_report_define_the_margin(tmp_path):
+    from proofs_check.report import MARGIN_NOTE, write_report
+
+    est = check(Claim(id="x.est", statement="log 3", evidence=[
+        ev.estimate(lambda b, s: 1.0986, 1.0986123, tol=1e-4)]))
+    assert "(margin = tol - |computed - claimed|)" in explain(est)
+    own = check(Claim(id="x.own", statement="fits", evidence=[ev.computed(
+        lambda b, s: (0.5, {"margin_is": "1 - max |x| (1: the claimed bound)"}), "fits")]))
+    assert "(margin = 1 - max |x| (1: the claimed bound))" in explain(own)
+    index = (write_report(tmp_path / "rep", [est, own], budget="quick", seed=0)
+             / "index.md").read_text()
+    assert MARGIN_NOTE in index
+    assert "evidence 1: margin = 1 - max |x| (1: the claimed bound)." in index
+
+
+def test_explain_shows_what_the_statement_quantifies_over():
+    """A certificate's "covers: every lam" is read against the claim's own range, shown too."""
+    lam = sp.Symbol("lam", real=True)
+    r = check(Claim(id="x.q", statement="lam^2 + 1 > 0 on (0, 1)", forall={"lam": (0, 1)},
+                    evidence=[ev.sign_fact(lam**2 + 1, lam, -sp.oo, sp.oo)]))
+    text = explain(r)
+    assert r.status == "proved" and "for all: lam in (0, 1)" in text
+    assert r.to_dict()["forall"] == {"lam": "lam in (0, 1)"}

@@ -95,7 +95,7 @@ LOGISTIC = textwrap.dedent("""
 
     x, r = sp.symbols("x r", real=True)
     MAPS = [Model("logistic", lambda: SymbolicMap((x,), (r*x*(1 - x),), params=(r,),
-                                                  name="logistic"),
+                                                  name="map"),
                   axes=("r=2.5:4:16", "x=0.1:0.9:5"), fixed={"x": 0.3},
                   overlays={"$r = 3$": "r=3"}, description="the logistic map")]
 """)
@@ -115,9 +115,12 @@ def test_a_users_model_is_swept_by_name_with_its_defaults(tmp_path, capsys):
     # the same definition run through the library: the same bytes
     model = find_model(f"{path}:logistic")
     d = SweepDefinition.from_map(model.map(), [Axis.parse(t) for t in model.axes], {},
-                                 steps=200, record=("label", "lyapunov"), chunk=65536)
+                                 steps=200, record=("label", "lyapunov"), chunk=65536,
+                                 name="logistic")
     run_sweep(d, tmp_path / "lib", progress=False)
     assert stored_files(store) == stored_files(tmp_path / "lib")
+    # stored under the model's name, not its map's generic one: plot finds its declared curves
+    assert SweepStore(store).definition.name == "logistic"
     # r < 3: the fixed point 1 - 1/r attracts every start in (0, 1)
     labels = SweepStore(store).load("label")
     r = np.linspace(2.5, 4, 16)
@@ -183,7 +186,9 @@ def test_plot_sweep_labels_each_fate_once_in_order(two_factor_store):
     texts = [t.get_text() for t in fig.legends[0].get_texts()]
     present = set(np.unique(SweepStore(two_factor_store).load("label")).tolist())
     legend = SweepStore(two_factor_store).legend
-    assert sorted(texts) == sorted(legend[c] for c in present)
+    assert 1 in present  # BOUNDED: drawn with the steps it was given to settle
+    shown = {"bounded": "bounded, not settled in 300 steps"}
+    assert sorted(texts) == sorted(shown.get(legend[c], legend[c]) for c in present)
     assert texts.index("converged") < texts.index("diverged")
 
 

@@ -33,7 +33,7 @@ def test_weight_decay_threshold_matches_the_hessian_at_the_minimum():
     assumptions = {F.params[1]: sp.Interval.open(0, 1)}
     stab = F.linear_stability({a: s, b: s})
     t = step_threshold(stab.conditions, F.step, assumptions)
-    assert t.text() == "eta < 1/(1 - lam) for 0 <= lam <= 1/2, eta < 1/lam for 1/2 <= lam <= 1"
+    assert t.text() == "eta < 1/(1 - lam) for 0 < lam <= 1/2, eta < 1/lam for 1/2 <= lam < 1"
     assert real_under({a: sp.sqrt(-F.params[1] - 1)}, assumptions) is False
     assert real_under({a: s}, assumptions) is True
 
@@ -44,7 +44,7 @@ def test_derive_assume_prints_the_threshold(capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "assuming  0 < lam < 1" in out
-    assert "eta < 1/(1 - lam) for 0 <= lam <= 1/2" in out
+    assert "eta < 1/(1 - lam) for 0 < lam <= 1/2" in out
     assert "sqrt(-lam - 1): not real under the assumptions" in out
     assert main(["derive", "--loss", "a**2", "--params", "a", "--assume", "0<lam<1"]) == 2
     assert "name exactly one declared constant" in capsys.readouterr().err
@@ -58,4 +58,20 @@ def test_a_constant_named_in_an_assumption_is_declared_by_it(capsys):
                  "--step", "eta", "--assume", "0<lam<1"]) == 0
     out = capsys.readouterr().out
     assert "GD map    step eta, constants lam" in out
-    assert "eta < 1/(1 - lam) for 0 <= lam <= 1/2, eta < 1/lam for 1/2 <= lam <= 1" in out
+    assert "eta < 1/(1 - lam) for 0 < lam <= 1/2, eta < 1/lam for 1/2 <= lam < 1" in out
+
+
+def test_an_included_end_is_decided_on_its_own():
+    """Signs are decided on the open interval; at lam = 0 the minima form a family (eigenvalue 1
+    for every step) and at lam = 1 the minimum a = b = 0 has the eigenvalue 1 - 2 eta (1 - lam)
+    = 1: neither end is stable, and the closed assumption must not print closed pieces."""
+    F = gd_map("(a*b-1)**2/2 + lam/2*(a**2+b**2)", "a b", "eta", "lam")
+    a, b = F.state
+    lam = F.params[1]
+    s = sp.sqrt(1 - lam)
+    stab = F.linear_stability({a: s, b: s})
+    t = step_threshold(stab.conditions, F.step, {lam: sp.Interval(0, 1)})
+    assert t.text() == ("eta < 1/(1 - lam) for 0 < lam <= 1/2, eta < 1/lam for 1/2 <= lam < 1; "
+                        "at lam = 0: never stable; at lam = 1: never stable")
+    half_open = step_threshold(stab.conditions, F.step, {lam: sp.Interval.Lopen(0, 1)})
+    assert half_open.text().endswith("1/2 <= lam < 1; at lam = 1: never stable")
