@@ -10,7 +10,9 @@ fraction of a box of starts that meets a fate (escape, convergence, a period). A
     the fraction of uniformly drawn starts in a box whose orbits diverge, converge, stay bounded
     or settle on a period-k cycle within the budget's steps, against a claimed fraction: the
     claim is verified when it lies in the 99.9 % Wilson interval of the sample (widened by the
-    caller's ``tol``, which must say where it comes from), refuted outside it.
+    caller's ``tol``, which must say where it comes from), refuted only outside the 1 - 1e-9
+    interval (a chance refutation of a true claim is then a one-in-1e9 event), and inconclusive
+    in between.
 
 Each result reports its sample, worst error, tolerance and seed.
 """
@@ -32,8 +34,11 @@ __all__ = ["BasinFraction", "StepThreshold", "basin_fraction", "step_threshold"]
 #: sample sizes of basin_fraction per budget
 SAMPLES = {"quick": 20_000, "full": 1_000_000}
 
-#: two-sided normal quantile of the 99.9 % Wilson interval
+#: two-sided normal quantile of the 99.9 % Wilson interval (agreement)
 Z_999 = 3.290526731491926
+#: ... of the 1 - 1e-9 interval: a refutation must be this far out (a true claim is refuted by
+#: chance once in 1e9 seeds; between the two intervals the answer is inconclusive)
+Z_REFUTE = 6.1094102048693975
 
 
 def _symbolic(F):
@@ -276,17 +281,25 @@ class BasinFraction(Evidence):
         hits = int(np.isin(lab.labels, codes).sum())
         lo, hi = _wilson(hits, n)
         lo, hi = lo - self.tol, hi + self.tol
+        far_lo, far_hi = _wilson(hits, n, Z_REFUTE)
+        far_lo, far_hi = far_lo - self.tol, far_hi + self.tol
         value = hits / n
         err = abs(value - self.claimed)
-        status = "verified" if lo <= self.claimed <= hi else "refuted"
+        status = "verified" if lo <= self.claimed <= hi else \
+            "inconclusive" if far_lo <= self.claimed <= far_hi else "refuted"
         details = {"box": {k: list(map(float, v)) for k, v in self.box.items()},
                    "params": self.params, "steps": self.steps, "fate": self.fate,
-                   "hits": hits, "interval_99_9": [lo, hi], "tol": self.tol}
+                   "hits": hits, "interval_99_9": [lo, hi], "interval_refute": [far_lo, far_hi],
+                   "tol": self.tol, "margin_is": "distance of the claim inside the 99.9 % "
+                   "Wilson interval of the sample, widened by tol"}
+        if status == "inconclusive":
+            details["note"] = ("outside the 99.9 % interval but inside the 1 - 1e-9 one: "
+                               "rerun with another seed or the full budget")
         return EvidenceResult(
             self.kind, status, self.description, value=value, claimed=self.claimed,
             margin=min(self.claimed - lo, hi - self.claimed), sample_size=n, worst_error=err,
-            seed=seed, counterexample=None if status == "verified" else
-            {"fraction": value, "interval_99_9": [lo, hi], "claimed": self.claimed,
+            seed=seed, counterexample=None if status != "refuted" else
+            {"fraction": value, "interval_1e-9": [far_lo, far_hi], "claimed": self.claimed,
              "samples": n, "seed": seed}, details=details)
 
 
@@ -310,7 +323,7 @@ def basin_fraction(F, box: Mapping, claimed: float, params: Mapping | None = Non
     >>> exact = 1 - 3 ** 0.5 / 2
     >>> basin_fraction(F, {"a": (-2, 2)}, exact, {"mu": 1.0}, steps=300).run("quick", 0).status
     'verified'
-    >>> basin_fraction(F, {"a": (-2, 2)}, exact + 0.02, {"mu": 1.0}, steps=300
+    >>> basin_fraction(F, {"a": (-2, 2)}, exact + 0.03, {"mu": 1.0}, steps=300
     ...                ).run("quick", 0).status
     'refuted'
     """
