@@ -142,7 +142,10 @@ def _ratio_property(c):
     return [ev.property(margin, {"d": range(1, 60), "N": range(1, 5000), "kappa": (0.01, 8.0),
                                  "discretisation": ["zoh", "euler"], "sigma": (0.0, 3.0)},
                         examples={"quick": 150, "full": 2000},
-                        description="Hypothesis search (targeting the smallest slack)"),
+                        description="Hypothesis search (targeting the smallest slack)",
+                        margin_is="min of ratio - 1, N rho - ratio, sup - N rho and the relative "
+                        "gaps of the step-size order, + 1e-12 (1 + N) (float64 error of "
+                        "1 - exp(-kappa/N))"),
             ev.computed(lambda b, s: _sup_sharpness(b, s, sup),
                         "the bound is the sup: N rho at N = 1e4, 1e5 within the proven remainder "
                         "of it (50 digits)")]

@@ -175,7 +175,9 @@ CLAIMS = [
        [ev.property(order_margin, {"l1": (0.5, 4.0), "gap1": (1.5, 4.0), "gap2": (1.5, 4.0),
                                       "log_alpha": (-8.0, -3.0), "bseed": range(0, 1000)},
                        examples={"quick": 8, "full": 120},
-                       description="Hypothesis over spectra, alpha and B: min t_{k+1} - t_k")]),
+                       description="Hypothesis over spectra, alpha and B: min t_{k+1} - t_k",
+                       margin_is="min_k (t_{k+1} - t_k) of the exact learning times (closed form "
+                       "+ Brent; no tolerance)")]),
     _c("mf.generic_times.ratio",
        "t_{k+1}/t_k -> lam_k/lam_{k+1} as alpha -> 0, only logarithmically (error * "
        "ln(1/alpha^2) stays bounded).", "A [mf.generic_times]",

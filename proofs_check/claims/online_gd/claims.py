@@ -93,7 +93,9 @@ CLAIMS = [
         ev.property(norm_margin, {"seed_": range(0, 10**6), "d": range(1, 9),
                                      "beta": tuple(float(v) for v in c["beta"])},
                        examples={"quick": 100, "full": 1000},
-                       description="Hypothesis over keys, dimension and beta"),
+                       description="Hypothesis over keys, dimension and beta",
+                       margin_is="1 + 1e-12 - ||I - beta k k^T||_2 (1e-12: SVD of a d <= 8 "
+                       "norm-1 matrix errs ~1e-15; |k| = 1 + O(eps))"),
         ev.argument(lambda: norm_steps(c["beta"]), "eigenvalues (symbolic d), symmetry and "
                     "|1 - beta| <= 1")],
        forall={**_EVERY_D, "beta": (0, 2)}),
@@ -115,7 +117,9 @@ CLAIMS = [
     _c("delta.product.rank", "rank(A_t - I) <= n_h.",
        [ev.property(rank_margin, {"seed_": range(0, 10**6), "n_h": range(1, 5),
                                      "d": range(1, 9)}, examples={"quick": 60, "full": 600},
-                       description="Hypothesis: numerical rank of A - I"),
+                       description="Hypothesis: numerical rank of A - I",
+                       margin_is="n_h - rank(A - I), rank = count of singular values > 1e-9 "
+                       "max(1, s_max) (zero ones come back ~1e-14)"),
         rank_general(),
         ev.argument(rank_steps, "A - I = -W^T K factors through R^{n_h}", at={"n_h": (2, 3)})],
        forall=_EVERY_NH),

@@ -128,7 +128,9 @@ def reduction_check(model_kind: str, tol: float = 1e-12):
         return tol - worst, {"sample_size": len(rows), "worst_error": worst, "value": worst,
                              "claimed": tol, "worst_at": worst_at,
                              "digits": round(-math.log10(max(worst, 1e-300)), 1),
-                             "steps": steps, "runs": rows}
+                             "steps": steps, "runs": rows, "margin_is":
+                             f"{tol:g} - max_t (|x_t - x_map| + |y_t - y_map|) / max(1, |x_map| + "
+                             f"|y_map|), GD vs F_mu ({tol:g}: the spec's §1 agreement)"}
     return compute
 
 
