@@ -46,6 +46,7 @@ from proofs_check.evidence.numeric import (
     computed,
     estimate,
     sweep,
+    worst_of,
 )
 from proofs_check.evidence.orbits import (
     bifurcation_point,
@@ -106,4 +107,5 @@ __all__ = [
     "step_threshold",
     "strategies_for",
     "sweep",
+    "worst_of",
 ]

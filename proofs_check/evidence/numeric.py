@@ -15,7 +15,22 @@ import numpy as np
 from proofs_check.claim import Evidence, EvidenceResult
 from proofs_check.evidence.confirm import confirm, rounding_allowance
 
-__all__ = ["Computed", "Estimate", "Sample", "Sweep", "computed", "estimate", "sweep"]
+__all__ = ["Computed", "Estimate", "Sample", "Sweep", "computed", "estimate", "sweep", "worst_of"]
+
+
+def worst_of(*errors) -> float:
+    """The largest of ``errors``, a NaN counting as ``inf``.
+
+    Python's ``max(0.0, nan)`` is ``0.0``: an error that is undefined somewhere (a claimed
+    formula that is NaN on the sample) would vanish from a running ``max`` and the check pass.
+    Fold errors with this instead.
+
+    Examples
+    --------
+    >>> max(0.0, float("nan")), worst_of(0.0, float("nan")), worst_of(0.5, 2, 1e-3)
+    (0.0, inf, 2.0)
+    """
+    return max((math.inf if math.isnan(e) else float(e)) for e in errors)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import numpy as np
 
 from numerics import factorization as nf
 from proofs_check.budget import by_budget
+from proofs_check.evidence.numeric import worst_of
 
 
 def rank_deficient_numeric(budget: str, seed: int, *, claimed_rank_offset: int = 0):
@@ -29,7 +30,7 @@ def rank_deficient_numeric(budget: str, seed: int, *, claimed_rank_offset: int =
             for t in (0.5 / lam1, 5.0 / lam1, 30.0 / lam1):
                 X = nf.closed_form(Y, 1e-2 * B, t)
                 ev_ = np.sort(np.abs(np.linalg.eigvalsh(X)))[::-1]
-                worst = max(worst, float(ev_[r - claimed_rank_offset] / max(ev_[0], 1e-300)))
+                worst = worst_of(worst, float(ev_[r - claimed_rank_offset] / max(ev_[0], 1e-300)))
                 count += 1
     tol = 100 * 3 * np.finfo(float).eps
     return tol - worst, {"sample_size": count, "worst_error": worst, "tol": tol, "margin_is":
@@ -252,7 +253,7 @@ def zero_eigenvalue_check(budget: str, seed: int, offset=None, rate: float = 2.0
         worst = 0.0
         for t in (c_true / 10, c_true / 3, c_true):
             x2 = np.sort(np.linalg.eigvalsh(nf.closed_form(Y, a * B, t)))[::-1][1]
-            worst = max(worst, abs((1 / x2 - rate * t) / c - 1))
+            worst = worst_of(worst, abs((1 / x2 - rate * t) / c - 1))
             n += 1
         errs.append(worst)
     scaled = [e / a**2 for e, a in zip(errs, alphas, strict=True)]
@@ -284,7 +285,7 @@ def limit_check(budget: str, seed: int):
         best = sum((lam[i] * np.outer(Q[:, i], Q[:, i]) for i in pos), np.zeros((n_, n_)))
         T = 40.0 / 0.3 * 1.2
         X = nf.closed_form(Y, 1e-2 * B, T)
-        worst = max(worst, float(np.abs(X - best).max()))
+        worst = worst_of(worst, float(np.abs(X - best).max()))
         n += 1
     # tolerance: with |lam_i| >= 0.3 and gaps >= 0.3 every transient decays at least like
     # e^(-0.6 t) < 1e-40 at t = 160, so what remains is float64 rounding of the closed form

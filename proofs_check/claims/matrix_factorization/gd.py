@@ -16,6 +16,7 @@ from numerics import factorization as nf
 from proofs_check import evidence as ev
 from proofs_check.budget import by_budget
 from proofs_check.claims.matrix_factorization.symbols import LAM, LAM_1, TWO_CYCLE, C
+from proofs_check.evidence.numeric import worst_of
 from theory.models import matrix_factorization as mf
 
 #: Y = diag(m1^2, m2^2) (m1 >= m2 >= 0; n = 1: Y = m1^2), U the minimiser listed; the expected
@@ -248,7 +249,7 @@ def gd_sharpness_check(budget: str, seed: int, sharpness=None):
         H = loss_hessian_fn(n_, r)(U, Y)
         top = float(np.linalg.eigvalsh(H).max())
         claimed = 2 * lam.max() if sharpness is None else float(sharpness(lam.max()))
-        worst = max(worst, abs(top - claimed) / lam.max())
+        worst = worst_of(worst, abs(top - claimed) / lam.max())
         n += 1
     # tolerance: eigvalsh of a symmetric matrix of size <= 24 has backward error ~ 24 eps |H|
     # (~5e-15 relative), and the term of the Hessian in UU^T - Y (zero at the minimiser) is a
@@ -301,14 +302,14 @@ def two_cycle_check(budget: str, seed: int, claimed=None):
         for _ in range(20000):
             v = step(v, c, 1.0)
         pair = sorted([v * v, step(v, c, 1.0) ** 2])
-        worst = max(worst, abs(pair[0] - s_lo(c)), abs(pair[1] - s_hi(c)))
+        worst = worst_of(worst, abs(pair[0] - s_lo(c)), abs(pair[1] - s_hi(c)))
         n += 1
     rng = np.random.default_rng(seed)
     Y = np.diag([2.0, 0.5])
     for c in (1.1, 1.2):
         run = nf.gd_run(Y, 0.1 * rng.standard_normal((1, 2, 2)), c / 2.0, 6000)
         top = run.eigs[0, -2:, 0] / 2.0
-        worst = max(worst, abs(min(top) - s_lo(c)), abs(max(top) - s_hi(c)))
+        worst = worst_of(worst, abs(min(top) - s_lo(c)), abs(max(top) - s_hi(c)))
         n += 1
     # tolerance: for c in [1.02, sqrt5 - 1.02] the cycle multiplier has |7 - 4c - 2c^2| <= 0.84,
     # so 20000 (6000) steps reach the cycle to float64 rounding (~1e-15); 1e-8 is loose

@@ -7,6 +7,7 @@ import numpy as np
 
 from numerics import delta_scan as ds
 from proofs_check.budget import by_budget
+from proofs_check.evidence.numeric import worst_of
 
 
 def rank_margin(seed_: int, n_h: int, d: int):
@@ -60,10 +61,10 @@ def chunked_check(budget: str, seed: int):
         ref, Sref = ds.deltanet_reference(q, k, v, b)
         scale = max(1.0, float(np.abs(ref).max()))
         o, S = ds.deltanet_scan(q[None], k[None], v[None], b[None])
-        worst = max(worst, float(np.abs(o[0] - ref).max()) / scale)
+        worst = worst_of(worst, float(np.abs(o[0] - ref).max()) / scale)
         for chunk in (1, 7, 16, 64):
             o, S = ds.deltanet_chunked(q, k, v, b, chunk=chunk)
-            worst = max(worst, float(np.abs(o - ref).max()) / scale,
+            worst = worst_of(worst, float(np.abs(o - ref).max()) / scale,
                         float(np.abs(S - Sref).max()) / scale)
             n += 1
         for n_h in (2, 3):
@@ -75,7 +76,7 @@ def chunked_check(budget: str, seed: int):
             ref, _ = ds.deltaproduct_reference(qp, kp, vp, bp)
             for chunk in (None, 5, 32):
                 o, _ = ds.deltaproduct_scan(qp, kp, vp, bp, chunk=chunk)
-                worst = max(worst, float(np.abs(o - ref).max()) / max(1.0, np.abs(ref).max()))
+                worst = worst_of(worst, float(np.abs(o - ref).max()) / max(1.0, np.abs(ref).max()))
                 n += 1
     # tolerance: every factor has norm <= 1 (unit keys, beta in [0, 2]), so float64 rounding
     # grows at most linearly: ~T d eps <= 512 * 8 * 1.1e-16 = 4.5e-13 relative to the output

@@ -12,6 +12,7 @@ import sympy as sp
 
 from proofs_check.budget import by_budget
 from proofs_check.claims.rates.maps import problems, wd_quadratic_gd, wd_scalar_gd
+from proofs_check.evidence.numeric import worst_of
 from theory.gd import gd_map, hessian
 from theory.models import matrix_factorization as mf
 
@@ -102,7 +103,7 @@ def pl_upper_check(budget: str, seed: int, unexcited=None):
             # followed to a loss of 1e-45): 1e-6 as there
             u = float(unexcited(eta))
             err = abs(r - u) / abs(u) if u != 0 else math.inf
-            worst = max(worst, err)
+            worst = worst_of(worst, err)
             margin = min(margin, 1e-6 - err)
             # "strictly smaller": the exact gap is (1 - eta)^2 - (1 - 3 eta)^2 = 4 eta (1 - 2 eta)
             # >= 0.32 here; 1e-3 only has to exceed the float error (~1e-15)

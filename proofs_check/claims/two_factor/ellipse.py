@@ -31,6 +31,7 @@ from proofs_check.claims.two_factor.derived import (
 )
 from proofs_check.claims.two_factor.exact import proved
 from proofs_check.claims.two_factor.proofs_ellipse import LAMBDA_E
+from proofs_check.evidence.numeric import worst_of
 
 
 def ellipse_lyapunov_closed(m):
@@ -124,7 +125,7 @@ def periodic_point_count(budget, seed):
         crossings = int(np.sum(np.floor(lift[1:]) != np.floor(lift[:-1])))
         want = abs((-3) ** n - 1)
         rows.append({"n": n, "fixed_points": crossings, "claimed": want, "degree_count": count})
-        worst = max(worst, abs(crossings - want))
+        worst = worst_of(worst, abs(crossings - want))
     return -worst, {"sample_size": len(rows), "rows": rows, "mu": m, "worst_error": worst,
                     "margin_is": "-max_n |crossings of angle(F^n(p(t))) - t - |(-3)^n - 1|| at "
                     "mu = 1.3 (counts: exact, no tolerance)"}

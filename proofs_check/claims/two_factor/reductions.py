@@ -14,6 +14,7 @@ import mpmath
 
 from numerics import reference as ref
 from proofs_check.claims.two_factor.derived import R_uv, orbit_F
+from proofs_check.evidence.numeric import worst_of
 
 
 def _instance(rng: random.Random, d: int, N: int, m_target: float, kind: str, width: int,
@@ -86,7 +87,7 @@ def reduction_error(kind: str, d: int, N: int, m: float, steps: int, seed: int,
         worst = 0.0
         for (x1, y1), (x2, y2) in zip(traj, pairs, strict=True):
             scale = max(1.0, float(abs(x2) + abs(y2)))
-            worst = max(worst, float(abs(x1 - x2) + abs(y1 - y2)) / scale)
+            worst = worst_of(worst, float(abs(x1 - x2) + abs(y1 - y2)) / scale)
         return worst
 
 

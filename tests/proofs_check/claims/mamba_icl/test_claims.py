@@ -1,5 +1,7 @@
 """The mamba-icl catalogue's claims: structure, registry, verdicts and the scope of each proof."""
 
+import math
+
 import pytest
 import sympy as sp
 
@@ -119,3 +121,15 @@ def test_claimed_defaults_of_the_forward_pass_are_the_theory_expressions():
         # the input factor at a = exp(-Delta) is the theory's discretisation
         assert sp.simplify(claimed[f"c_{disc}"].subs(mi.a, sp.exp(-mi.delta))
                            - mi.discretise(disc)[1]) == 0
+
+
+def test_a_claimed_rate_that_is_undefined_is_not_verified():
+    """A running max(worst, nan) is worst: a NaN claimed rate used to come back verified with
+    margin 1e-3. Folded with worst_of, the error is inf and the claim is refuted."""
+    from proofs_check import evidence as ev
+    from proofs_check.claims.mamba_icl.convergence import _balanced_rates
+
+    good = ev.computed(lambda b, s: _balanced_rates(b, s), "rates").run("quick", 0)
+    nan = ev.computed(lambda b, s: _balanced_rates(b, s, rate=lambda x: float("nan")),
+                      "rates").run("quick", 0)
+    assert good.status == "verified" and nan.status == "refuted" and nan.worst_error == math.inf
