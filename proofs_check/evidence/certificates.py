@@ -259,6 +259,12 @@ def _inside(cover: Coverage, stated) -> bool:
     return bool(c_lo <= lo) and bool(hi <= c_hi)
 
 
+def _instance_names(cert: Certificate) -> list[str]:
+    """The variables some certificate of the tree covers only at listed values, in order."""
+    names = {name: None for c in cert.walk() for name, cov in c.covers.items() if cov.kind == "at"}
+    return list(names)
+
+
 def _coverages(cert: Certificate, name: str) -> list[Coverage]:
     """Coverages of ``name`` in the leaves of ``cert`` (an induction on ``name`` covers it)."""
     if isinstance(cert, Induction) and cert.var == name:
@@ -289,7 +295,12 @@ def scope_of(cert: Certificate, forall: Mapping[str, Any]) -> tuple[bool, str]:
     (False, 'exact at N in {2, 3}')
     """
     if not forall:
-        return True, "as stated"
+        # nothing declared: a certificate built at instances (of a size the statement leaves
+        # general) still covers only those, and says so
+        at = _instance_names(cert)
+        if not at:
+            return True, "as stated"
+        forall = {name: f"every {name}" for name in at}
     missing, partial = [], []
     for name, stated in forall.items():
         covs = _coverages(cert, name)

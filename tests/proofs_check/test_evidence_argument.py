@@ -37,6 +37,20 @@ def test_instances_declared_on_an_argument_limit_its_scope():
     assert (r.status, r.scope) == ("verified", "exact at d in {2}")
 
 
+def test_instances_limit_the_scope_even_when_the_claim_declares_no_quantifier():
+    """A statement that leaves a size general without saying so (no forall) is not proved by a
+    certificate built at d = 2: the instance shows in the scope; a general argument beside it
+    still proves the claim, and the instance check is reported as what it is."""
+    at_two = ev.argument([ev.identity(x, x)], "at d = 2", at={"d": 2})
+    r = check(Claim(id="x.implicit", statement="for every size", evidence=[at_two]))
+    assert (r.status, r.scope) == ("verified", "exact at d in {2}")
+    both = check(Claim(id="x.both", statement="for every size",
+                       evidence=[ev.identity((x + 1) ** 2, x**2 + 2 * x + 1), at_two]))
+    assert both.status == "proved"
+    assert [(e.status, e.scope) for e in both.evidence] == [
+        ("proved", "as stated"), ("verified", "exact at d in {2}")]
+
+
 def test_induction_covers_its_variable_and_a_wrong_step_refutes():
     S = n * (n + 1) / 2
     good = ev.induction(ev.identity(S.subs(n, 1), 1), ev.identity(S + n + 1, S.subs(n, n + 1)),

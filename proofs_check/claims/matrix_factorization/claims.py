@@ -34,6 +34,7 @@ from proofs_check.claims.matrix_factorization.experiments import (
 from proofs_check.claims.matrix_factorization.flow import (
     CLOSED_FORM_SIZES,
     RANK_SIZES,
+    aligned_cross_check,
     aligned_steps,
     closed_form_general_steps,
     closed_form_steps,
@@ -149,7 +150,10 @@ CLAIMS = [
        build=lambda c: [ev.argument(lambda: aligned_steps(c["sigma"]),
                                     "diagonal Riccati equation decouples: logistic ODE and "
                                     "initial value for a symbolic lam_k (every component, "
-                                    "every n)")]),
+                                    "every n)"),
+                        ev.argument(lambda: aligned_cross_check(c["sigma"]),
+                                    "cross-check against the closed form (n = 2)",
+                                    at={"n": 2})]),
     _c("mf.aligned.half_time",
        "In the aligned case component k is half-learned at t_k = ln(lam_k/alpha^2 - 1)/"
        "(2 lam_k).", "A [mf.aligned]",

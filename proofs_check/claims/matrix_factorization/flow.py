@@ -140,11 +140,9 @@ def inverse_steps():
 def aligned_steps(sigma=None):
     """``sigma``: the claimed sigma_k(t) in ``LAM_K``, alpha, t (true: theory's logistic)."""
     lam = LAM_K
-    lam1, lam2 = sp.symbols("lambda mu", positive=True)
     a, t = mf.alpha_sym, mf.t_sym
     s = mf.aligned_logistic(lam) if sigma is None else sigma
     s0 = mf.aligned_logistic(0)
-    X = mf.closed_form([lam1, lam2], a * sp.eye(2))
     return [
         ev.identity(sp.diff(s, t), 2 * s * (lam - s),
                     description="every component, symbolic lambda_k != 0: x' = 2x(lambda_k - x), "
@@ -158,10 +156,18 @@ def aligned_steps(sigma=None):
         ev.identity(s0.subs(t, 0), a**2, description="lambda_k = 0: x(0) = alpha^2"),
         ev.identity(mf.closed_form([0], sp.Matrix([[a]]))[0, 0], s0,
                     description="lambda_k = 0: the closed form gives alpha^2/(1 + 2 alpha^2 t)"),
-        ev.identity(X, sp.diag(s.subs(lam, lam1), s.subs(lam, lam2)),
-                    description="cross-check: the closed form with U0 = alpha I is diagonal with "
-                                "logistic entries (n = 2)", at={"n": 2}),
     ]
+
+
+def aligned_cross_check(sigma=None):
+    """The closed form with U0 = alpha I at n = 2 against ``sigma`` (an instance: its own
+    evidence, so that it does not narrow the general argument of :func:`aligned_steps`)."""
+    lam1, lam2 = sp.symbols("lambda mu", positive=True)
+    s = mf.aligned_logistic(LAM_K) if sigma is None else sigma
+    X = mf.closed_form([lam1, lam2], mf.alpha_sym * sp.eye(2))
+    return [ev.identity(X, sp.diag(s.subs(LAM_K, lam1), s.subs(LAM_K, lam2)),
+                        description="the closed form with U0 = alpha I is diagonal with "
+                                    "logistic entries (n = 2)", at={"n": 2})]
 
 
 def half_time_steps(t_half=None):
