@@ -71,12 +71,23 @@ class Table:
     notes: list[str] = field(default_factory=list)
     #: significant digits for md and tex when the caller asks for none (default 6)
     digits: int | None = None
+    #: the columns (header texts) each note describes; a note not listed describes the whole
+    #: table. :func:`select_columns` keeps a note only while one of its columns is kept.
+    note_columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self):
         for i, row in enumerate(self.rows):
             if len(row) != len(self.columns):
                 raise ValueError(f"table {self.name!r}: row {i} has {len(row)} cells, "
                                  f"expected {len(self.columns)}")
+        for note, described in self.note_columns.items():
+            if note not in self.notes:
+                raise ValueError(f"table {self.name!r}: note_columns names a note that is not "
+                                 f"in notes: {note!r}")
+            missing = [c for c in described if c not in self.columns]
+            if missing:
+                raise ValueError(f"table {self.name!r}: a note describes columns that are not "
+                                 f"in the table: {', '.join(map(repr, missing))}")
 
 
 def _is_number(value: Any) -> bool:
@@ -169,7 +180,17 @@ def _math_text(value: Any) -> str | None:
 
 def _column_formats(table: Table, digits: int | None) -> list[str | None]:
     """One number format per numeric column: ``g`` unless some value needs an exponent (below
-    1e-3 or from 1e6 on), then ``e`` for the whole column; None for a text column."""
+    1e-3 or from 1e6 on), then scientific for the whole column, ``e`` followed by the mantissa's
+    significant digits: ``digits``, or fewer when every value of the column reads the same with
+    fewer (``1e-02`` rather than ``1.00000e-02`` in a column of powers of ten); None for a text
+    column.
+
+    Examples
+    --------
+    >>> t = Table("t", "", ["alpha", "err", "name"], [[1e-2, 2.5e-7, "a"], [1e-8, 0.0, "b"]])
+    >>> _column_formats(t, 6)
+    ['e1', 'e2', None]
+    """
     out = []
     for j, numeric in enumerate(_numeric_columns(table)):
         if not numeric or digits is None:
@@ -177,8 +198,14 @@ def _column_formats(table: Table, digits: int | None) -> list[str | None]:
             continue
         values = [abs(_as_float(row[j])) for row in table.rows if row[j] is not None]
         floats = [v for v in values if isinstance(v, float) and math.isfinite(v) and v != 0]
-        sci = any(v < 1e-3 or v >= 1e6 for v in floats)
-        out.append("e" if sci else "g")
+        if not any(v < 1e-3 or v >= 1e6 for v in floats):
+            out.append("g")
+            continue
+        shown = [float(f"{v:.{digits - 1}e}") for v in floats]
+        need = next(k for k in range(1, digits + 1)
+                    if all(float(f"{v:.{k - 1}e}") == w for v, w in zip(floats, shown,
+                                                                         strict=True)))
+        out.append(f"e{need}")
     return out
 
 
@@ -186,8 +213,10 @@ def _formatted(value: Any, digits: int | None, fmt: str | None) -> str:
     x = _as_float(value)
     if fmt is None or isinstance(x, int) or not math.isfinite(x):
         return _number(value, digits)
-    if fmt == "e":
-        return f"{x:.{max(digits - 1, 0)}e}"
+    if fmt.startswith("e"):
+        if x == 0:
+            return "0"  # zero has no exponent
+        return f"{x:.{max(int(fmt[1:]) - 1, 0)}e}"
     return f"{x:.{digits}g}"
 
 
@@ -278,12 +307,169 @@ def _tex_number(value: Any, digits: int | None, fmt: str | None = None) -> str:
     if m:
         mant, sign, exp = m.groups()
         sign = "-" if sign == "-" else ""
+        if mant in ("1", "-1"):  # 10^{-2}, not 1 \times 10^{-2}
+            return f"${mant[:-1]}10^{{{sign}{exp}}}$"
         return f"${mant} \\times 10^{{{sign}{exp}}}$"
     return text
 
 
+#: the width of a page's text in characters of the body font: a standard article's
+#: ``\textwidth`` (345 pt) holds about 62 characters of 10 pt Computer Modern (5.5 pt each)
+TEXTWIDTH_CHARS = 62
+
+#: a text column wider than this many characters wraps (``X``) when the table is too wide
+_WRAP_CHARS = 12
+
+# commands that print nothing, or a thin space, in a cell
+_ZERO_WIDTH = re.compile(r"\\hspace\{0pt\}"
+                         r"|\\(?:mathrm|text|mathbf|operatorname|left|right|allowbreak|,|;|!)"
+                         r"(?![A-Za-z])")
+
+
+def _tex_width(tex: str) -> float:
+    r"""A rough printed width of a LaTeX cell, in characters of the body font: a command such as
+    ``\mu`` or ``\times`` counts as one character, braces, ``$``, ``^`` and ``_`` as none.
+
+    Examples
+    --------
+    >>> _tex_width(r"$\mu_{\infty}$ (onset)"), _tex_width("tf.slice.doubling\\_1")
+    (10.0, 19.0)
+    """
+    text = _ZERO_WIDTH.sub("", tex)
+    text = re.sub(r"\\[A-Za-z]+", "x", text)
+    text = re.sub(r"\\.", "x", text)
+    return float(len(re.sub(r"[{}$^_]", "", text)))
+
+
+def _outside_math_parts(tex: str) -> list[str]:
+    """``tex`` cut into text and ``$...$`` parts, in order."""
+    return [p for p in re.split(r"(\$[^$]+\$)", tex) if p]
+
+
+def _breakable(tex: str) -> str:
+    r"""``tex`` with break points after the dots and underscores of identifiers
+    (``tf.slice.fixed\_points``) in its text parts (``\hspace{0pt}``: the next word may still
+    be hyphenated), and long decimals in its math in groups of three that may break, for a
+    narrow column.
+
+    Examples
+    --------
+    >>> _breakable(r"tf.slice.a\_b and $x.y$")
+    'tf.\\hspace{0pt}slice.\\hspace{0pt}a\\_\\hspace{0pt}b and $x.y$'
+    >>> _breakable("$1.2360679775 \\pm 3$")
+    '$1.236\\,\\allowbreak 067\\,\\allowbreak 977\\,\\allowbreak 5 \\pm 3$'
+    """
+    out = []
+    for part in _outside_math_parts(tex):
+        if not part.startswith("$"):
+            part = re.sub(r"(?<=[A-Za-z0-9])\.(?=[A-Za-z])", r".\\hspace{0pt}", part)
+            part = re.sub(r"\\_(?=\w)", r"\\_\\hspace{0pt}", part)
+        else:  # long decimals in groups of three (thin spaces) that may break
+            part = re.sub(r"(?<=\.)\d{10,}", lambda m: r"\,\allowbreak ".join(
+                m.group(0)[i:i + 3] for i in range(0, len(m.group(0)), 3)), part)
+        out.append(part)
+    return "".join(out)
+
+
+def _words(tex: str) -> list[str]:
+    r"""The pieces of a cell that LaTeX cannot break: text cut at spaces and break points, math
+    cut after top-level operators and relations (``\pm``, ``=``, ``+``, ``-``, ``\to``)."""
+    pieces = []
+    for part in _outside_math_parts(_breakable(tex)):
+        if part.startswith("$"):
+            pieces += re.split(r" (?:\\pm|=|\+|-|\\to|<|>|\\le|\\ge) |\\allowbreak ", part)
+        else:
+            pieces += re.split(r"\s+|\\hspace\{0pt\}|(?<=[a-z]-)", part)
+    return [p for p in pieces if p.strip()]
+
+
+def _stacked(tex: str, width: float, align: str) -> str:
+    r"""A header cell on as many lines as it needs to stay within ``width`` characters (a nested
+    ``tabular``: no package needed); the cell itself when it fits."""
+    if _tex_width(tex) <= width:
+        return tex
+    lines: list[str] = []
+    for part in _outside_math_parts(tex):
+        for word in ([part] if part.startswith("$") else part.split()):
+            if lines and _tex_width(lines[-1] + " " + word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+    if len(lines) < 2:
+        return tex
+    return rf"\begin{{tabular}}[b]{{@{{}}{align}@{{}}}}" + r"\\".join(lines) + r"\end{tabular}"
+
+
+def _layout(heads: list[str], body: list[list[str]], numeric: list[bool]):
+    r"""Column types and header cells for a table of rendered cells.
+
+    A table whose estimated width fits :data:`TEXTWIDTH_CHARS` keeps ``l`` (text) and ``r``
+    (numbers) columns. A wider one is set in ``\small`` with narrower gaps, as a ``tabularx`` of
+    the line's width: its long text columns become ragged-right ``X`` columns that wrap, sized
+    in proportion to their content but never narrower than their longest unbreakable word, and
+    the long headers of the other columns are stacked on several lines.
+
+    Returns ``(columns, heads, size, over)``: the type of each column (``l``, ``r`` or an ``X``
+    with its options), the header cells, size None, ``"small"`` or ``"footnotesize"``, and
+    ``over``, the estimated characters by which even the smaller layout exceeds the page (0
+    when it fits: many number columns cannot wrap).
+    """
+    n = len(heads)
+    natural = [max([_tex_width(c) for c in [heads[j], *(row[j] for row in body)]])
+               for j in range(n)]
+    if sum(natural) + 2.2 * n <= TEXTWIDTH_CHARS:
+        return ["r" if num else "l" for num in numeric], heads, None, 0.0
+    cells = [[c for c in (row[j] for row in body)] for j in range(n)]
+    wrap = [not numeric[j] and natural[j] > _WRAP_CHARS for j in range(n)]
+    heads = list(heads)
+    fixed = 0.0
+    for j in range(n):
+        if wrap[j]:
+            continue
+        body_width = max([_tex_width(c) for c in cells[j]], default=0.0)
+        longest = max([_tex_width(w) for w in heads[j].split()], default=0.0)
+        fixed += max(body_width, min(_tex_width(heads[j]), max(body_width, 6.0, longest)))
+        heads[j] = _stacked(heads[j], max(body_width, 6.0), "r" if numeric[j] else "l")
+    wrapped = [j for j in range(n) if wrap[j]]
+    def unbreakable(word: str) -> float:  # TeX hyphenates a long plain word
+        width = _tex_width(word)
+        return min(width, 11.0) if re.fullmatch(r"\(?[A-Za-z]+-?[,;:)]*", word) else width
+
+    least = {j: max(max((unbreakable(w) for c in [heads[j], *cells[j]] for w in _words(c)),
+                        default=1.0), 6.0) for j in wrapped}
+    # \small with 4 pt gaps, or \footnotesize with 2 pt gaps when \small cannot hold it
+    size = "small"
+    room = TEXTWIDTH_CHARS / 0.9 - 1.5 * n
+    if fixed + sum(least.values()) > room:
+        size, room = "footnotesize", TEXTWIDTH_CHARS / 0.8 - 0.8 * n
+    if not wrapped:
+        return ["r" if num else "l" for num in numeric], heads, size, max(fixed - room, 0.0)
+    # widths are estimates: a column first gets a third more than its longest word, then the
+    # rest of the room goes to the columns in proportion to the text they have beyond that
+    least = {j: min(1.33 * w, natural[j]) for j, w in least.items()}
+    spare = max(room - fixed - sum(least.values()), 0.0)
+    extra = {j: max(natural[j] - least[j], 0.0) for j in wrapped}
+    total = sum(extra.values()) or 1.0
+    width = {j: least[j] + spare * extra[j] / total for j in wrapped}
+    mean = sum(width.values()) / len(wrapped)
+    spec = []
+    for j in range(n):
+        if wrap[j]:
+            # \hspace{0pt}: TeX may hyphenate a cell's first word too
+            spec.append(rf">{{\hsize={width[j] / mean:.2f}\hsize\raggedright\arraybackslash"
+                        r"\hspace{0pt}}X")
+        else:
+            spec.append("r" if numeric[j] else "l")
+    return spec, heads, size, max(fixed + sum(least.values()) - room, 0.0)
+
+
 def to_latex(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
     r"""The table as a LaTeX ``table`` with a booktabs ``tabular`` (``\usepackage{booktabs}``).
+
+    A table too wide for the page (estimated, see :func:`_layout`) is set in ``\small`` (or
+    ``\footnotesize``) as a ``tabularx`` of the line's width whose long text columns wrap; it
+    needs ``\usepackage{array,tabularx}`` too (the output's first line says so). A table of
+    many number columns that still does not fit says so in a comment on its first line.
 
     Examples
     --------
@@ -297,7 +483,7 @@ def to_latex(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
     \toprule
     name & value \\
     \midrule
-    $\mu_{1}$ & $2.50 \times 10^{-7}$ \\
+    $\mu_{1}$ & $2.5 \times 10^{-7}$ \\
     \bottomrule
     \end{tabular}
     \end{table}
@@ -315,18 +501,35 @@ def to_latex(table: Table, digits: int | None = DEFAULT_DIGITS) -> str:
             return _tex_text(v)
         return _math_text(v) or _tex_text(_plain_text(v))
 
+    heads = [cell(c) for c in table.columns]
+    body = [[cell(v, f) for v, f in zip(row, formats, strict=True)] for row in table.rows]
+    kinds, heads, wide, over = _layout(heads, body, numeric)
+    spec = "".join(kinds)
+    if "X" in spec:
+        body = [[_breakable(c) if k.endswith("X") else c for k, c in zip(kinds, row, strict=True)]
+                for row in body]
     label = re.sub(r"[^A-Za-z0-9:.-]", "-", table.name)
-    lines = [r"\begin{table}[ht]", r"\centering"]
+    lines = []
+    if "X" in spec:
+        lines.append(r"% needs \usepackage{booktabs,array,tabularx}")
+    if over > 0:
+        lines.append(f"% probably too wide for a page ({len(kinds)} columns): print fewer "
+                     "(--columns) or transpose it (--transpose)")
+    lines += [r"\begin{table}[ht]", r"\centering"]
     if table.caption:
         lines.append(rf"\caption{{{_tex_text(table.caption)}}}")
-    lines += [rf"\label{{tab:{label}}}",
-              r"\begin{tabular}{" + "".join("r" if n else "l" for n in numeric) + "}",
+    lines.append(rf"\label{{tab:{label}}}")
+    if wide:
+        gap = "4pt" if wide == "small" else "2pt"
+        lines.append(rf"\{wide}\setlength{{\tabcolsep}}{{{gap}}}")
+    begin, end = ((r"\begin{tabularx}{\linewidth}", r"\end{tabularx}") if "X" in spec else
+                  (r"\begin{tabular}", r"\end{tabular}"))
+    lines += [begin + "{" + spec + "}",
               r"\toprule",
-              " & ".join(cell(c) for c in table.columns) + r" \\",
+              " & ".join(heads) + r" \\",
               r"\midrule"]
-    lines += [" & ".join(cell(v, f) for v, f in zip(row, formats, strict=True)) + r" \\"
-              for row in table.rows]
-    lines += [r"\bottomrule", r"\end{tabular}"]
+    lines += [" & ".join(row) + r" \\" for row in body]
+    lines += [r"\bottomrule", end]
     if table.notes:
         lines.append(r"\par\smallskip{\footnotesize " + r" \par ".join(_tex_text(n)
                                                                       for n in table.notes) + "}")
@@ -393,6 +596,9 @@ def select_columns(table: Table, columns: Sequence[str]) -> Table:
     >>> t = Table("t", "c", ["a", "b", "c"], [[1, 2, 3]])
     >>> select_columns(t, ["c", "1"]).rows
     [[3, 1]]
+    >>> t.notes, t.note_columns = ["on a", "on all"], {"on a": ("a",)}
+    >>> select_columns(t, ["b", "c"]).notes  # a note on a dropped column goes with it
+    ['on all']
     >>> select_columns(t, ["d"])
     Traceback (most recent call last):
     ...
@@ -408,9 +614,14 @@ def select_columns(table: Table, columns: Sequence[str]) -> Table:
         else:
             raise ValueError(f"table {table.name!r} has no column {name!r} (columns: "
                              f"{', '.join(map(str, table.columns))})")
-    return Table(table.name, table.caption, [table.columns[i] for i in picked],
-                 [[row[i] for i in picked] for row in table.rows], list(table.notes),
-                 table.digits)
+    kept = [table.columns[i] for i in picked]
+    notes = [n for n in table.notes
+             if n not in table.note_columns or set(table.note_columns[n]) & set(kept)]
+    note_columns = {n: tuple(c for c in cols if c in kept)
+                    for n, cols in table.note_columns.items() if n in notes}
+    return Table(table.name, table.caption, kept,
+                 [[row[i] for i in picked] for row in table.rows], notes, table.digits,
+                 note_columns)
 
 
 def transpose(table: Table) -> Table:
@@ -429,6 +640,7 @@ def transpose(table: Table) -> Table:
     columns = [table.columns[0], *(row[0] for row in table.rows)]
     rows = [[head, *(row[j] for row in table.rows)] for j, head in
             enumerate(table.columns[1:], start=1)]
+    # the headers become cells of the first column, so every note now describes the whole table
     return Table(table.name, table.caption, columns, rows, list(table.notes), table.digits)
 
 

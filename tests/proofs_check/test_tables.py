@@ -75,9 +75,10 @@ def test_exact_forms_and_greek_headers_are_typeset_and_columns_share_a_format():
     for bad in ("*", "sqrt(", "np.", r"\textasciicircum"):
         assert bad not in tex
     assert r"$\mu$ & $s_{1}^{2}$" in tex and r"$-2 + 2 \sqrt{2}$" in body
-    assert r"$5.000 \times 10^{-1}$" in body and r"$1.000 \times 10^{-9}$" in body
+    # a column of short values prints them short, in one format: 5e-01, not 5.000e-01
+    assert r"$5 \times 10^{-1}$" in body and r"$10^{-9}$" in body
     md = render(t, "md", 4)
-    assert "5.000e-01" in md and "1.000e-09" in md
+    assert "| 5e-01 |" in md and "| 1e-09 |" in md
 
 
 def test_lists_and_numpy_scalars_never_print_a_repr():
@@ -86,3 +87,24 @@ def test_lists_and_numpy_scalars_never_print_a_repr():
     t = Table("x", "", ["v"], [[(np.float64(1.0), np.float64(0.25))]])
     for fmt in ("md", "tex", "csv"):
         assert "np." not in render(t, fmt) and "1.0, 0.25" in render(t, fmt)
+
+
+def test_scientific_columns_keep_the_digits_their_values_need_and_zero_is_zero():
+    t = Table("x", "", ["alpha", "err"], [[1e-2, 1.25e-7], [1e-8, 0.0], [1e-4, -3e-5]])
+    md = render(t, "md", 6)
+    assert "| 1e-02 | 1.25e-07 |" in md and "| 1e-08 | 0 |" in md and "-3.00e-05" in md
+    tex = render(t, "tex", 6)
+    assert r"$10^{-2}$ & $1.25 \times 10^{-7}$" in tex and r"$10^{-8}$ & 0 \\" in tex
+    assert "1.00000" not in md + tex
+
+
+def test_notes_go_with_the_columns_they_describe():
+    from proofs_check.tables import select_columns
+
+    t = Table("x", "", ["a", "b"], [[1, 2]], notes=["on a", "on b", "general"],
+              note_columns={"on a": ("a",), "on b": ("b",)})
+    kept = select_columns(t, ["b"])
+    assert kept.notes == ["on b", "general"] and "on a" not in render(kept, "tex")
+    assert select_columns(t, ["a", "b"]).notes == t.notes
+    with pytest.raises(ValueError, match="not in the table"):
+        Table("x", "", ["a"], [[1]], notes=["n"], note_columns={"n": ("zz",)})

@@ -77,6 +77,14 @@ def plot_loss_vs_N(budget="quick", seed=0, d="2", N=None) -> object:
     ax.plot(Ns, sim, "o", ms=3, color=_PREDICTION, label="trained S6 (99% CI)")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # plain numbers on both log axes: the N simulated on x, 1-2-5 steps of the loss on y
+    from matplotlib.ticker import FixedLocator, LogLocator, NullFormatter, StrMethodFormatter
+
+    ax.xaxis.set_major_locator(FixedLocator(Ns))
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        axis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("context length $N$")
     ax.set_ylabel("test loss")
     _corner(ax, rf"$d = {dd}$, ZOH, $\kappa = \ln 2$", "lower left")

@@ -62,20 +62,23 @@ def table_constants(d="2,5,10,20", N="10,20,50,100,1000", kappa="ln2", discretis
             c = float_constants(dd, nn, k, disc, sig)
             rows.append([dd, nn, c["s1"], c["n_rho"], c["alpha"], c["gamma_star"], c["L_star"],
                          c["L_star_TF"], c["ratio"], c["eta_main"], c["eta_v"]])
+    notes = ["$s_1 = \\sum_i g_i$, $s_2 = \\sum_i g_i^2$, "
+             "$\\alpha = s_1^2 + (d+1+\\sigma^2) s_2$, $\\gamma^* = s_1/\\alpha$",
+             "$L^* = (d/2)\\, m\\rho/(1 + m\\rho)$, $m = d+1+\\sigma^2$, "
+             "$\\rho = s_2/s_1^2$; $L^*_{\\mathrm{TF}} = (d/2)\\, m/(N + m)$",
+             "$1/s_1$: stability limit of the balanced minimum; $2/(k_2\\gamma^*)$: limit "
+             "when $v$ is trained ($k_2 = ((d+\\sigma^2)^2 + 2d)(s_1^2 + 2 s_2)$)",
+             f"$\\sup_N N s_2/s_1^2 = (\\kappa/2) \\coth(\\kappa/2) = "
+             f"{k / 2 / math.tanh(k / 2):.6f}$",
+             "source: arXiv 2509.23779 (spec mamba_icl.md sections 3-5)"]
+    # each note goes with the columns it defines (--columns drops it with them)
+    note_columns = {notes[0]: (*columns[2:7], *columns[9:]), notes[1]: tuple(columns[6:9]),
+                    notes[2]: tuple(columns[9:]), notes[3]: (columns[3],)}
     return Table(
         "mamba-constants",
         f"Reduced Mamba ICL constants ({disc.upper()}, $\\kappa = {k:.6g}$, "
         f"$\\sigma = {sig:g}$).",
-        columns, rows,
-        notes=["$s_1 = \\sum_i g_i$, $s_2 = \\sum_i g_i^2$, "
-               "$\\alpha = s_1^2 + (d+1+\\sigma^2) s_2$, $\\gamma^* = s_1/\\alpha$",
-               "$L^* = (d/2)\\, m\\rho/(1 + m\\rho)$, $m = d+1+\\sigma^2$, "
-               "$\\rho = s_2/s_1^2$; $L^*_{\\mathrm{TF}} = (d/2)\\, m/(N + m)$",
-               "$1/s_1$: stability limit of the balanced minimum; $2/(k_2\\gamma^*)$: limit "
-               "when $v$ is trained ($k_2 = ((d+\\sigma^2)^2 + 2d)(s_1^2 + 2 s_2)$)",
-               f"$\\sup_N N s_2/s_1^2 = (\\kappa/2) \\coth(\\kappa/2) = "
-               f"{k / 2 / math.tanh(k / 2):.6f}$",
-               "source: arXiv 2509.23779 (spec mamba_icl.md sections 3-5)"])
+        columns, rows, notes=notes, note_columns=note_columns)
 
 
 #: the claimed per-step contraction of the excess loss
@@ -118,10 +121,15 @@ def table_rates(budget="quick", seed="0") -> Table:
                  "($d = 2$, $N = 20$, ZOH, $\\kappa = \\ln 2$; thresholds as $\\eta s_1$).",
                  ["experiment", "$\\eta s_1$", "formula", "predicted", "measured",
                   "rel. error", "window"], rows,
-                 notes=[f"budget {budget}, seed {seed}",
-                        "contraction: least-squares slope of log excess loss over the window",
-                        "thresholds: multisection bisection of simulated GD near the balanced "
-                        "minimum (2 rounds of 33 step sizes after the first)"])
+                 notes=[f"budget {budget}, seed {seed}", _FIT, _BISECTION],
+                 # how the measured values were obtained: dropped with those columns
+                 note_columns={_FIT: ("measured", "rel. error", "window"),
+                               _BISECTION: ("measured", "rel. error", "window")})
+
+
+_FIT = "contraction: least-squares slope of log excess loss over the window"
+_BISECTION = ("thresholds: multisection bisection of simulated GD near the balanced minimum "
+              "(2 rounds of 33 step sizes after the first)")
 
 
 TABLES = {"mamba-constants": table_constants, "mamba-rates": table_rates}

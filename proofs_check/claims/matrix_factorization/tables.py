@@ -72,20 +72,23 @@ def learning_times_table(spectrum="4,2,1", B="aligned,generic", alphas="1e-2,1e-
                              else None,
                              float(lt.plateau_loss_predicted[k + 1])
                              if k + 1 < lt.plateau_loss.size else None])
-    notes = [
-        "$t_k$ exact: first time the $k$-th eigenvalue of $X(t)$ reaches $\\lambda_k/2$, "
-        "closed form (mpmath at precision from $2\\lambda_1 t$) + Brent, xtol $10^{-12}$.",
-        "$t_k$ predicted: $\\ln(\\lambda_k/(\\rho_k\\alpha^2))/(2\\lambda_k)$; "
-        "error = exact - predicted.",
-        "plateau $k$: between $t_k$ and $t_{k+1}$; its loss is $\\frac14\\|X - Y\\|^2$ at "
-        "the midpoint (after the last learning time: at $2 t_m + 5/\\lambda_m$), predicted "
-        "$\\frac14\\sum_{i>k}\\lambda_i^2$.",
-        f"$B$: aligned = $I$; generic/under/over = Gaussian $n \\times r$ ($r = n, n-1, n+2$), "
-        f"entries $N(0, 1/r)$, seed {sd}. Empty cells: never learned ($\\rho_k = 0$).",
-    ]
+    exact = ("$t_k$ exact: first time the $k$-th eigenvalue of $X(t)$ reaches $\\lambda_k/2$, "
+             "closed form (mpmath at precision from $2\\lambda_1 t$) + Brent, xtol $10^{-12}$.")
+    predicted = "$t_k$ predicted: $\\ln(\\lambda_k/(\\rho_k\\alpha^2))/(2\\lambda_k)$."
+    error = "error = $t_k$ exact - $t_k$ predicted."
+    plateau = ("plateau $k$: between $t_k$ and $t_{k+1}$; its loss is $\\frac14\\|X - Y\\|^2$ at "
+               "the midpoint (after the last learning time: at $2 t_m + 5/\\lambda_m$), predicted "
+               "$\\frac14\\sum_{i>k}\\lambda_i^2$.")
+    kinds_note = (f"$B$: aligned = $I$; generic/under/over = Gaussian $n \\times r$ "
+                  f"($r = n, n-1, n+2$), entries $N(0, 1/r)$, seed {sd}.")
+    empty = "Empty cells: never learned ($\\rho_k = 0$)."
+    notes = [exact, predicted, error, plateau, kinds_note, empty]
+    # each note goes with the columns it describes (dropped by --columns with them)
+    note_columns = {exact: (cols[5],), predicted: (cols[6],), error: (cols[7],),
+                    plateau: tuple(cols[8:]), kinds_note: (cols[0],)}
     diag = ", ".join(f"{v:g}" for v in spec)
     return Table("mf-learning-times", f"Learning times for $Y = \\mathrm{{diag}}({diag})$.",
-                 cols, rows, notes)
+                 cols, rows, notes, note_columns=note_columns)
 
 
 

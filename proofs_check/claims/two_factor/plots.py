@@ -86,19 +86,46 @@ def _panel_label(ax, text: str) -> None:
             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5})
 
 
-def _mark_thresholds_in_rows(ax, marks: dict[str, float], rows: int = 2) -> None:
-    """Dashed vertical lines at the thresholds, labelled inside the top of the axes in ``rows``
-    staggered rows (neighbours such as sqrt5 - 1 and mu_inf sit too close for one row)."""
+def _mark_thresholds_in_rows(ax, marks: dict[str, float], rows: int = 3) -> None:
+    """Dashed vertical lines at the thresholds, labelled inside the top of the axes: each label
+    takes the first of up to ``rows`` rows, centred on its line or ending or starting at it,
+    where it overlaps no label placed before it and covers no other threshold's line
+    (neighbours such as sqrt5 - 1 and mu_inf sit too close for one row). Call it once the
+    figure has its final size and legend: placement is measured on the drawn figure."""
     from proofs_check.plots import MIN_FONT_PT
 
     items = sorted(marks.items(), key=lambda kv: kv[1])
     transform = ax.get_xaxis_transform()
-    for k, (label, value) in enumerate(items):
+    fig = ax.figure
+    for _, value in items:
         # gid "threshold": labelled where drawn, so exempt from needing a legend entry
         ax.axvline(value, color="0.45", linestyle="--", linewidth=0.7, gid="threshold")
-        ax.text(value, 0.98 - 0.09 * (k % rows), label, transform=transform, ha="center",
-                va="top", fontsize=MIN_FONT_PT,
-                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9, "pad": 0.8})
+    fig.canvas.draw()  # constrained layout fixes the axes before the labels are measured
+    renderer = fig.canvas.get_renderer()
+    box = ax.get_window_extent(renderer)
+    pad = 3.0 * fig.dpi / 72  # 3 pt between a label and another label or line
+    xs = [ax.transData.transform((v, 0))[0] for _, v in items]
+    placed = []
+    for k, (label, value) in enumerate(items):
+        text = ax.text(value, 0.98, label, transform=transform, va="top", fontsize=MIN_FONT_PT,
+                       bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.9,
+                             "pad": 0.8})
+        others = [x for i, x in enumerate(xs) if i != k]
+        for row in range(rows):
+            for ha in ("center", "right", "left"):
+                text.set_y(0.98 - 0.09 * row)
+                text.set_horizontalalignment(ha)
+                ext = text.get_window_extent(renderer)
+                free = (box.x0 <= ext.x0 and ext.x1 <= box.x1
+                        and not any(ext.x0 - pad < x < ext.x1 + pad for x in others)
+                        and not any(ext.x0 < q.x1 + pad and q.x0 < ext.x1 + pad
+                                    and ext.y0 < q.y1 and q.y0 < ext.y1 for q in placed))
+                if free:
+                    break
+            else:
+                continue
+            break
+        placed.append(text.get_window_extent(renderer))
 
 
 def plot_bifurcation(budget: str = "quick", seed: int = 0, n_mu=None):
@@ -135,19 +162,20 @@ def plot_bifurcation(budget: str = "quick", seed: int = 0, n_mu=None):
     marks = {r"$2\sqrt{2}-2$": 2 * math.sqrt(2) - 2, r"$1$": 1.0,
              r"$\sqrt{5}-1$": math.sqrt(5) - 1, r"$\mu_\infty$": float(MU_INF),
              r"$\mu_3$": float(MU_3), r"$3\sqrt{3}/2-1$": 3 * math.sqrt(3) / 2 - 1, r"$2$": 2.0}
-    _mark_thresholds_in_rows(ax, marks)
     ax.set_xlim(ms[0], ms[-1] + 0.04)   # room for the label of the boundary crisis at 2
     ax.set_ylim(-1.65, 2.45)      # room above the attractors (|a| <= sqrt2) for the labels
     ax.set_yticks([-1, 0, 1])
     ax.set_xlabel(r"$\mu$")
     ax.set_ylabel(r"$a$ on the attractor")
     fig.legend(handles=handles, loc="outside lower center", ncols=2)
+    _mark_thresholds_in_rows(ax, marks)
     return fig
 
 
-def plane_labels(m: float, grid, steps: int) -> np.ndarray:
-    """Labels of the starts ``(grid[i], grid[j])`` at ``mu = m`` (:func:`numerics.classify`):
-    0 converged to a minimum (``|ab - 1| <= 1e-8``), 1 bounded but not converged, 2 diverged.
+def plane_labels(m: float, grid, steps: int, grid_b=None) -> np.ndarray:
+    """Labels of the starts ``(grid[i], grid_b[j])`` at ``mu = m`` (:func:`numerics.classify`;
+    ``grid_b`` defaults to ``grid``): 0 converged to a minimum (``|ab - 1| <= 1e-8``), 1 bounded
+    but not converged, 2 diverged.
 
     Examples
     --------
@@ -155,7 +183,8 @@ def plane_labels(m: float, grid, steps: int) -> np.ndarray:
     [[0, 2], [2, 2]]
     """
     resid = as_numpy(model().e, (a, b))
-    basins = numerics.classify(kernel_F(), grid, grid, {"mu": m}, steps,
+    basins = numerics.classify(kernel_F(), grid, grid if grid_b is None else grid_b,
+                               {"mu": m}, steps,
                                family=lambda X: resid(X[:, 0], X[:, 1]), assign_tol=1e-8,
                                horizon=1e8)
     code = {name: c for c, name in basins.legend.items()}
@@ -173,8 +202,11 @@ def plot_plane(budget: str = "quick", seed: int = 0, n=None, mus="0.5,0.9,1.5"):
     hyperbola ab = 1 (vermillion, dashed) and the outcome of a grid of starts: converged to a
     minimum (sky blue), bounded but not converged (yellow), diverged (purple). Starts inside
     E_mu stay bounded; outside it they diverge except on the minimisers and their preimages.
+    a and b share one scale; the shorter side of a panel spans -3..3 and the longer one shows
+    more of the plane, so the panels fill the figure at any size.
 
-    Options: ``n`` grid points per axis (2..1000), ``mus`` 1 to 6 comma-separated values in
+    Options: ``n`` grid points across -3..3 (2..1000; proportionally more on a longer side),
+    ``mus`` 1 to 6 comma-separated values in
     0 < mu < 2 (where E_mu is an ellipse).
 
     Examples
@@ -186,6 +218,7 @@ def plot_plane(budget: str = "quick", seed: int = 0, n=None, mus="0.5,0.9,1.5"):
     from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from matplotlib.ticker import MultipleLocator
 
     from proofs_check.plots import PALETTE, new_figure
 
@@ -194,29 +227,6 @@ def plot_plane(budget: str = "quick", seed: int = 0, n=None, mus="0.5,0.9,1.5"):
     n = _int_option("n", by_budget(budget, 200, 600) if n is None else n, 2, 1000)
     fig, axes = new_figure(ncols=len(mus), size="page", sharex=True, sharey=True)
     axes = np.atleast_1d(axes)
-    L = 3.0
-    g1 = np.linspace(-L, L, n)
-    rgba = np.array([to_rgba(PALETTE[colour], alpha)
-                     for _, colour, alpha in PLANE_OUTCOMES])
-    for ax, m in zip(axes, mus, strict=True):
-        lab = plane_labels(m, g1, by_budget(budget, 1000, 4000)).T  # rows: b
-        ax.imshow(rgba[lab], origin="lower", extent=(-L, L, -L, L), interpolation="nearest")
-        t = np.linspace(0, 2 * np.pi, 400)
-        su, sv = ellipse_axes(m)
-        U, V = su * np.cos(t), sv * np.sin(t)
-        ax.plot((U + V) / 2, (U - V) / 2, color=PALETTE[BLACK], linestyle="-", linewidth=1.2)
-        for sgn in (1, -1):
-            xs = sgn * np.linspace(1 / L, L, 200)
-            ax.plot(xs, 1 / xs, color=PALETTE[VERMILLION], linestyle="--", linewidth=1.2)
-        ax.set_xlim(-L, L)
-        ax.set_ylim(-L, L)
-        ax.set_xticks([-2, 0, 2])
-        ax.set_yticks([-2, 0, 2])
-        ax.set_aspect("equal")
-        ax.grid(False)
-        _panel_label(ax, rf"$\mu = {m:g}$")
-        ax.set_xlabel(r"$a$")
-    axes[0].set_ylabel(r"$b$")
     handles = [Patch(facecolor=PALETTE[colour], alpha=alpha, edgecolor="0.5", linewidth=0.5,
                      label=label) for label, colour, alpha in PLANE_OUTCOMES]
     handles += [Line2D([], [], color=PALETTE[BLACK], linestyle="-", linewidth=1.2,
@@ -226,6 +236,37 @@ def plot_plane(budget: str = "quick", seed: int = 0, n=None, mus="0.5,0.9,1.5"):
     # three columns fit a page-wide figure; a column-wide one takes two
     ncols = 3 if fig.get_figwidth() >= 5 else 2
     fig.legend(handles=handles, loc="outside lower center", ncols=ncols)
+    for ax in axes:
+        ax.set_xlabel(r"$a$")
+        ax.xaxis.set_major_locator(MultipleLocator(2))
+        ax.yaxis.set_major_locator(MultipleLocator(2))
+        ax.grid(False)
+    axes[0].set_ylabel(r"$b$")
+    # the panels keep a and b at one scale and fill the space the layout gives them: the
+    # longer side of a panel shows more of the plane (|a|, |b| <= 3 on the shorter one)
+    fig.canvas.draw()
+    box = axes[0].get_position()
+    ratio = (box.height * fig.get_figheight()) / (box.width * fig.get_figwidth())
+    L = 3.0
+    La, Lb = (L, L * ratio) if ratio >= 1 else (L / ratio, L)
+    ga = np.linspace(-La, La, max(2, round(n * La / L)))
+    gb = np.linspace(-Lb, Lb, max(2, round(n * Lb / L)))
+    rgba = np.array([to_rgba(PALETTE[colour], alpha)
+                     for _, colour, alpha in PLANE_OUTCOMES])
+    for ax, m in zip(axes, mus, strict=True):
+        lab = plane_labels(m, ga, by_budget(budget, 1000, 4000), gb).T  # rows: b
+        ax.imshow(rgba[lab], origin="lower", extent=(-La, La, -Lb, Lb), interpolation="nearest")
+        t = np.linspace(0, 2 * np.pi, 400)
+        su, sv = ellipse_axes(m)
+        U, V = su * np.cos(t), sv * np.sin(t)
+        ax.plot((U + V) / 2, (U - V) / 2, color=PALETTE[BLACK], linestyle="-", linewidth=1.2)
+        for sgn in (1, -1):
+            xs = sgn * np.geomspace(1 / Lb, La, 300)
+            ax.plot(xs, 1 / xs, color=PALETTE[VERMILLION], linestyle="--", linewidth=1.2)
+        ax.set_xlim(-La, La)
+        ax.set_ylim(-Lb, Lb)
+        ax.set_aspect("equal")
+        _panel_label(ax, rf"$\mu = {m:g}$")
     return fig
 
 

@@ -53,3 +53,14 @@ def test_cli_turns_a_bad_option_into_exit_2(capsys):
     assert main(["table", "mamba-constants", "--kappa", "1e308"]) == 2
     err = capsys.readouterr().err.strip()
     assert "--kappa" in err and len(err.splitlines()) == 1
+
+
+def test_constants_notes_follow_the_columns_kept():
+    from proofs_check.claims.mamba_icl.tables import table_constants
+    from proofs_check.tables import select_columns
+
+    t = table_constants(d="2", N="10")
+    assert len(t.notes) == 5
+    kept = select_columns(t, ["$d$", "$N$", "$L^*_{\\mathrm{TF}}$"])
+    assert [n[:5] for n in kept.notes] == ["$L^* ", "sourc"]
+    assert len(select_columns(t, ["$N s_2/s_1^2$"]).notes) == 3  # s_1 defs, sup, source

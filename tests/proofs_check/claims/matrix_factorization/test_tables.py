@@ -65,3 +65,30 @@ def test_B_file_limits(tmp_path):
     np.savetxt(tiny, 1e-150 * np.eye(2))
     with pytest.raises(ValueError, match="B 'file:"):
         learning_times_table(spectrum="100,1", B=f"file:{tiny}", alphas="1e-2")
+
+
+def test_notes_follow_the_columns_kept():
+    """--columns drops the notes of the columns it drops (a note on t_k exact, plateaus, B...)."""
+    from proofs_check.tables import render, select_columns
+
+    t = learning_times_table(spectrum="2,1", B="aligned", alphas="1e-2")
+    assert len(t.notes) == 6
+    kept = select_columns(t, ["$B$", "$\\alpha$", "$k$", "$t_k$ exact"])
+    text = render(kept, "md")
+    assert "t_k$ exact: first time" in text and "$B$: aligned" in text
+    for gone in ("predicted:", "plateau $k$", "error ="):
+        assert gone not in text, gone
+    assert "Empty cells" in text   # a note on the whole table stays
+    only_plateau = select_columns(t, ["plateau loss"])
+    assert [n.split(":")[0] for n in only_plateau.notes] == ["plateau $k$", "Empty cells"]
+
+
+def test_alpha_prints_as_a_power_of_ten_in_one_format():
+    """alpha = 1e-2 ... 1e-8 prints as $10^{-2}$ (tex) and 1e-02 (md), not 1.00000e-02."""
+    from proofs_check.tables import render
+
+    t = learning_times_table(spectrum="2,1", B="aligned", alphas="1e-2,1e-4,1e-6,1e-8")
+    tex, md = render(t, "tex"), render(t, "md")
+    assert "1.00000" not in tex + md
+    assert r"aligned & $10^{-2}$ &" in tex and r"aligned & $10^{-8}$ &" in tex
+    assert "| aligned | 1e-02 |" in md and "| aligned | 1e-08 |" in md

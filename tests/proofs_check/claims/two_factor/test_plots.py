@@ -108,3 +108,35 @@ def test_plots_have_no_catch_all_options(name):
         plots.PLOTS[name](budget="quick", seed=0, bogus="1")
     with pytest.raises(ValueError, match="budget"):
         plots.PLOTS[name](budget="huge", seed=0)
+
+
+@pytest.mark.parametrize("size", ["column", "page"])
+def test_bifurcation_labels_cover_no_other_threshold_and_stay_inside(size):
+    """Each threshold label sits inside the axes, overlaps no other label and covers no other
+    threshold's line (the sqrt5 - 1 label used to hide the mu_inf line at the column size)."""
+    with using_size(size):
+        fig = plots.plot_bifurcation(n_mu="40")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    box = ax.get_window_extent(renderer)
+    xs = [ax.transData.transform((ln.get_xdata()[0], 0))[0] for ln in ax.get_lines()
+          if ln.get_gid() == "threshold"]
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    for i, p in enumerate(boxes):
+        assert box.x0 <= p.x0 and p.x1 <= box.x1
+        assert sum(p.x0 < x < p.x1 for x in xs) <= 1, ax.texts[i].get_text()
+        for q in boxes[i + 1:]:
+            assert not p.overlaps(q)
+
+
+def test_plane_at_column_size_leaves_no_empty_band():
+    """The panels and the legend take the figure's height (no empty band above the panels)."""
+    with using_size("column"):
+        fig = plots.plot_plane(n="30", mus="0.5,0.9,1.5")
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    height = fig.bbox.height
+    top = max(ax.get_window_extent(renderer).y1 for ax in fig.axes)
+    bottom = fig.legends[0].get_window_extent(renderer).y0
+    assert (top - bottom) / height > 0.8, (top - bottom) / height
