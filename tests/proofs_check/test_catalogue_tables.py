@@ -119,7 +119,7 @@ def test_overfull_check_catches_a_table_too_wide(tmp_path):
 def test_text_tables_wrap_to_the_page_width_static(tables, name):
     """Without TeX: a table with long text is a tabularx of the line's width whose long text
     columns wrap (X) and whose other columns' estimated width leaves them room."""
-    from proofs_check.tables import TEXTWIDTH_CHARS, _tex_width
+    from proofs_check.table_layout import TEXTWIDTH_CHARS, tex_width
 
     tex = render(tables[name], "tex")
     assert r"\begin{tabularx}{\linewidth}" in tex and "X" in tex
@@ -129,7 +129,7 @@ def test_text_tables_wrap_to_the_page_width_static(tables, name):
     fixed = [j for j, k in enumerate(kinds) if not k.endswith("X")]
     body = [line[:-3].split(" & ") for line in tex.split(r"\midrule", 1)[1]
             .split(r"\bottomrule", 1)[0].strip().splitlines()]
-    width = sum(max(_tex_width(row[j]) for row in body) for j in fixed)
+    width = sum(max(tex_width(row[j]) for row in body) for j in fixed)
     assert width < 0.6 * TEXTWIDTH_CHARS / 0.8, (name, width)
 
 
