@@ -673,17 +673,17 @@ def _cmd_plot(args, extras: list[str]) -> int:
         out = check_figure_path(args.output or f"{args.name}.png")
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    try:
-        with using_size(size):
+    with using_size(size, font=args.font):  # saved inside: tick labels take the font then
+        try:
             fig = draw()
-    except ValueError as exc:
-        raise UsageError(f"plot {args.name}: {' '.join(str(exc).split())}") from None
-    fig = fig[0] if isinstance(fig, tuple) else fig
-    if not isinstance(fig, Figure):
-        _warn(f"error: plot {args.name}: the function returned {type(fig).__name__}, "
-              "not a matplotlib Figure")
-        return 1
-    save_figure(finish_figure(fig, size=size, title=args.title), out)
+        except ValueError as exc:
+            raise UsageError(f"plot {args.name}: {' '.join(str(exc).split())}") from None
+        fig = fig[0] if isinstance(fig, tuple) else fig
+        if not isinstance(fig, Figure):
+            _warn(f"error: plot {args.name}: the function returned {type(fig).__name__}, "
+                  "not a matplotlib Figure")
+            return 1
+        save_figure(finish_figure(fig, size=size, title=args.title), out)
     _stdout(str(out))
     return 0
 
@@ -788,7 +788,8 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
                        formatter_class=argparse.RawDescriptionHelpFormatter,
                        usage="%(prog)s NAME [FILE.py] [-o FILE.png|FILE.pdf] "
                              "[--budget {quick,full}]\n         [--seed SEED] "
-                             "[--size column|page|W,H] [--title TITLE] [--KEY VALUE ...]\n"
+                             "[--size column|page|W,H] [--title TITLE]\n         "
+                             "[--font sans|serif|cm] [--KEY VALUE ...]\n"
                              "       %(prog)s sweep STORE [options, below]",
                        epilog="FILE.py: a claims file whose PLOTS hold NAME. Other options "
                               "--KEY VALUE are passed to the plot as strings "
@@ -803,6 +804,8 @@ def build_parser(sweep: bool = False) -> argparse.ArgumentParser:
                         "inches (default: the figure's own, column or page)")
     p.add_argument("--title", default=None, help="add a title (none by default: the caption "
                                                  "belongs to the paper)")
+    p.add_argument("--font", default="sans", choices=["sans", "serif", "cm"],
+                   help="sans (default), serif, or cm: Computer Modern, as in a LaTeX paper")
     p.set_defaults(func=_cmd_plot, extras=True)
 
     p = sub.add_parser("cache", help="where the compiled-kernel cache is, or clear it")

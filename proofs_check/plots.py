@@ -35,7 +35,8 @@ from matplotlib.figure import Figure
 
 from numerics.files import publish, remove_stale, tmp_prefix
 
-__all__ = ["FIGURE_FORMATS", "MIN_FONT_PT", "PALETTE", "SIZES", "STYLE", "check_figure_path",
+__all__ = ["FIGURE_FORMATS", "FONTS", "MIN_FONT_PT", "PALETTE", "SIZES", "STYLE",
+           "check_figure_path",
            "figure_size", "finish_figure", "legend_outside", "mark_thresholds", "new_figure",
            "save_figure", "style_problems", "using_size"]
 
@@ -73,6 +74,26 @@ STYLE = {
     "path.simplify": False,
 }
 
+#: font choices (``--font``): the house sans-serif; a serif; Computer Modern, as in a LaTeX paper
+#: (cmr10 has no minus sign, so ticks write theirs in mathtext)
+#: Families are named, not generic ("serif"), so a figure keeps its font when saved elsewhere.
+FONTS = {
+    "sans": {},
+    "serif": {"font.family": ["DejaVu Serif"], "mathtext.fontset": "dejavuserif"},
+    "cm": {"font.family": ["cmr10"], "mathtext.fontset": "cm",
+           "axes.formatter.use_mathtext": True},
+}
+
+_REQUESTED_FONT: contextvars.ContextVar[str] = contextvars.ContextVar("dynverify_figure_font",
+                                                                     default="sans")
+
+
+def style() -> dict:
+    """The rcParams of a dynverify figure: :data:`STYLE` with the font chosen by
+    :func:`using_size` (sans-serif by default)."""
+    return {**STYLE, **FONTS[_REQUESTED_FONT.get()]}
+
+
 # the size chosen on the command line (--size) for every figure drawn inside using_size()
 _REQUESTED_SIZE: contextvars.ContextVar[tuple[float, float] | None] = \
     contextvars.ContextVar("dynverify_figure_size", default=None)
@@ -108,9 +129,10 @@ def figure_size(spec: str | tuple[float, float]) -> tuple[float, float]:
 
 
 @contextlib.contextmanager
-def using_size(spec: str | tuple[float, float] | None) -> Iterator[None]:
+def using_size(spec: str | tuple[float, float] | None, font: str = "sans") -> Iterator[None]:
     """Draw every :func:`new_figure` inside the block at ``spec`` (see :func:`figure_size`), in
-    the house style (``spec=None``: each figure's own size).
+    the house style (``spec=None``: each figure's own size) with the font ``font`` (one of
+    :data:`FONTS`). Save inside the block too: tick labels are made when the figure is drawn.
 
     Examples
     --------
@@ -119,11 +141,15 @@ def using_size(spec: str | tuple[float, float] | None) -> Iterator[None]:
     >>> tuple(fig.get_size_inches().tolist())
     (3.3, 2.5)
     """
+    if font not in FONTS:
+        raise ValueError(f"font {font!r} is not one of {', '.join(FONTS)}")
     token = _REQUESTED_SIZE.set(None if spec is None else figure_size(spec))
+    font_token = _REQUESTED_FONT.set(font)
     try:
-        with matplotlib.rc_context(STYLE):  # legends, colour bars, texts added later too
+        with matplotlib.rc_context(style()):  # legends, colour bars, texts added later too
             yield
     finally:
+        _REQUESTED_FONT.reset(font_token)
         _REQUESTED_SIZE.reset(token)
 
 _METADATA = {".png": {"Software": None}, ".pdf": {"CreationDate": None, "Producer": None,
@@ -157,7 +183,7 @@ def new_figure(ncols: int = 1, nrows: int = 1, *, size: str | tuple[float, float
     ('FigureCanvasAgg', (3.3, 2.5))
     """
     width, height = _REQUESTED_SIZE.get() or figure_size(size)
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(style()):
         fig = Figure(figsize=(width, height), layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, **subplot_kw)
@@ -179,7 +205,7 @@ def finish_figure(fig: Figure, *, size: str | tuple[float, float] | None = None,
     if size is not None:
         fig.set_size_inches(*figure_size(size))
     if title:
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context(style()):
             fig.suptitle(title)
     return fig
 
@@ -302,7 +328,7 @@ def legend_outside(fig: Figure, handles, **kw):
     '$x$'
     """
     wide = fig.get_size_inches()[0] >= 5.0
-    with matplotlib.rc_context(STYLE):
+    with matplotlib.rc_context(style()):
         if wide:
             return fig.legend(handles=handles, loc="outside right upper", **kw)
         return fig.legend(handles=handles, loc="outside lower center",
@@ -357,7 +383,7 @@ def save_figure(fig: Figure, path: str | os.PathLike) -> Path:
     remove_stale(parent)
     fd, tmp = tempfile.mkstemp(dir=parent, prefix=tmp_prefix(path.name), suffix=suffix)
     try:
-        with os.fdopen(fd, "wb") as handle, matplotlib.rc_context(STYLE):
+        with os.fdopen(fd, "wb") as handle, matplotlib.rc_context(style()):
             if not isinstance(fig.canvas, FigureCanvasAgg):
                 FigureCanvasAgg(fig)
             fig.savefig(handle, format=suffix[1:], metadata=_METADATA[suffix])

@@ -177,7 +177,7 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
     from matplotlib.patches import Patch
 
     from numerics.basins import BOUNDED, CONVERGED, DIVERGED
-    from proofs_check.plots import STYLE, legend_outside, new_figure
+    from proofs_check.plots import legend_outside, new_figure, style
 
     s = SweepStore(store)
     d = s.definition
@@ -281,7 +281,7 @@ def plot_sweep(store: str | Path, x: str | None = None, y: str | None = None,
         # masked cells dark: the diverging colour map's centre (0) is near white already
         cmap = matplotlib.colormaps[cmap].with_extremes(bad=_MASKED)
         image = show(np.ma.masked_array(data, bad), cmap=cmap, **kw)
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context(style()):
             fig.colorbar(image, ax=ax, label=what)
         if bad.any():
             handles = [Patch(facecolor=_MASKED, edgecolor="0.5",

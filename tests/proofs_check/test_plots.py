@@ -87,3 +87,37 @@ def test_style_problems_reads_legends_with_error_bars():
     ax.legend()
     found = style_problems(fig)
     assert len(found) == 1 and "style :" in found[0]
+
+
+@pytest.mark.parametrize(("font", "family", "math"), [
+    ("sans", "DejaVu Sans", "dejavusans"), ("serif", "DejaVu Serif", "dejavuserif"),
+    ("cm", "cmr10", "cm")])
+def test_a_font_choice_reaches_text_ticks_and_the_saved_file(font, family, math, tmp_path):
+    import warnings
+
+    from matplotlib import font_manager
+
+    from proofs_check.plots import using_size
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a glyph missing from the font would warn
+        with using_size("column", font=font):
+            fig, ax = new_figure()
+            ax.plot([-1, 1], [-2, 2], label=r"$\mu_\infty - 1$")
+            ax.set_xlabel(r"step $\eta$")
+            ax.legend()
+            path = save_figure(fig, tmp_path / "f.png")
+    assert path.stat().st_size > 0
+    label = ax.xaxis.label
+    assert font_manager.findfont(label.get_fontproperties()) == font_manager.findfont(family)
+    assert label.get_fontproperties().get_math_fontfamily() == math
+    tick = ax.get_xticklabels()[0]
+    assert font_manager.findfont(tick.get_fontproperties()) == font_manager.findfont(family)
+
+
+def test_an_unknown_font_is_refused():
+    from proofs_check.plots import using_size
+
+    with pytest.raises(ValueError, match="font 'comic' is not one of sans, serif, cm"):
+        with using_size(None, font="comic"):
+            pass
