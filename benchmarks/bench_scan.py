@@ -41,12 +41,20 @@ def run(batch: int = 65536, repeat: int = 5, d: int = 5, N: int = 50, d_h: int =
     p = scan.S6Params.gaussian(d, d_h, scale=0.3, seed=1)
     scan.predict(X[:8], p)  # compile / load from cache
     scan.loss_grad(X[:8], y[:8], p)
-    t = {
-        "fast_forward": _best(lambda: scan.predict(X, p), repeat),
-        "numpy_forward": _best(lambda: scan.predict_numpy(X, p), repeat),
-        "fast_forward_backward": _best(lambda: scan.loss_grad(X, y, p), repeat),
-        "numpy_forward_backward": _best(lambda: scan.loss_grad_numpy(X, y, p), repeat),
+    fns = {
+        "fast_forward": lambda: scan.predict(X, p),
+        "numpy_forward": lambda: scan.predict_numpy(X, p),
+        "fast_forward_backward": lambda: scan.loss_grad(X, y, p),
+        "numpy_forward_backward": lambda: scan.loss_grad_numpy(X, y, p),
     }
+    # `repeat` runs of each in a row (the first run after a NumPy call pays for OpenBLAS's worker
+    # threads, which spin on both cores for a while after each matrix product), in two rounds
+    # (the machine is shared: a burst of load then hits the fast kernel and its baseline alike);
+    # the fastest run of each counts
+    t = dict.fromkeys(fns, float("inf"))
+    for _ in range(2):
+        for name, fn in fns.items():
+            t[name] = min(t[name], _best(fn, repeat))
     out = {k: batch / v for k, v in t.items()}
     out["forward_speedup"] = t["numpy_forward"] / t["fast_forward"]
     out["backward_speedup"] = t["numpy_forward_backward"] / t["fast_forward_backward"]

@@ -86,7 +86,8 @@ def _smallest_period(T, max_period, tol, codes, labels):
 def classify_points(K: CompiledMap, starts, params: Mapping | None = None, steps: int = 1000, *,
                     max_period: int = 8, tol: float = 1e-9, fixed_points=None,
                     family: Callable | None = None, assign_tol: float = 1e-6,
-                    horizon: float = DEFAULT_HORIZON, chunk: int = DEFAULT_CHUNK) -> BasinLabels:
+                    horizon: float = DEFAULT_HORIZON,
+                    chunk: int | None = DEFAULT_CHUNK) -> BasinLabels:
     """Label an array of starts (last axis = state) -- see :func:`classify`.
 
     Examples

@@ -43,21 +43,62 @@ from numerics.numba_cache import cache_files_ok, drop_cache_files
 __all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
 
 #: bump when the generated source changes shape (part of the cache key)
-CODEGEN_VERSION = "13"
+CODEGEN_VERSION = "15"
 DEFAULT_HORIZON = 1e6
-DEFAULT_CHUNK = 64
+#: ``chunk=None``: the orbits per parallel task are chosen per map and batch by
+#: :func:`default_chunk` (speed only: results are bitwise identical for every chunk)
+DEFAULT_CHUNK = None
+#: bounds of the chosen chunk, and the bytes its working arrays may take (about an L1 data cache:
+#: a chunk's lanes then stay in L1 from one step to the next)
+MIN_CHUNK, MAX_CHUNK, CHUNK_BYTES = 64, 1024, 32 * 1024
 #: steps between divergence tests in `iterate` (speed only: results do not depend on it)
 ITERATE_BLOCK = 64
 #: steps between renormalisations (one log) of the tangent vector in `lyapunov_top`
-LYAPUNOV_BLOCK = 16
+LYAPUNOV_BLOCK = 64
 #: a block in which the tangent vector's 1-norm leaves [TINY, HUGE] is redone with a
 #: renormalisation every step (its squared norm stays a normal float64: no overflow, no precision
 #: lost to subnormals)
 LYAPUNOV_TINY, LYAPUNOV_HUGE = 1e-150, 1e150
+#: steps between re-orthonormalisations of the d tangent vectors in `lyapunov_all`; a block after
+#: which Gram-Schmidt removes more than 1 - SPECTRUM_APART of a vector's length (the vectors
+#: have drawn together: the difference would carry the rounding error amplified by up to
+#: 1 / SPECTRUM_APART) is redone with a re-orthonormalisation every step. Blocks of 3 keep the
+#: vectors of spectra whose exponents lie up to log(1000) / 3 = 2.3 apart (Henon's are 2.05 apart;
+#: blocks of 3 give it 1.6x, the two-factor map 2x the per-step speed); longer blocks would be
+#: faster where exponents are close (8: 4x) but slower where they are far apart (8: 0.66x for
+#: Henon, whose blocks would all be redone step by step)
+SPECTRUM_BLOCK, SPECTRUM_APART = 3, 1e-3
 #: batches with at most this many orbit-steps (or one chunk) run on the calling thread: starting
 #: the worker threads costs more than the work (speed only: the serial kernels are the parallel
 #: ones with ``range`` for ``prange``, bitwise the same results)
 SERIAL_WORK = 1 << 17
+
+
+def default_chunk(rows: int, n: int, threads: int | None = None) -> int:
+    """Orbits per parallel task for a kernel whose chunk keeps ``rows`` float64 values per orbit
+    (state buffers, saved state, parameters, counters) and a batch of ``n`` orbits.
+
+    The largest power of two in [:data:`MIN_CHUNK`, :data:`MAX_CHUNK`] whose ``rows * 8 * chunk``
+    bytes fit in :data:`CHUNK_BYTES`, and at most ``n / (4 * threads)`` (each thread gets a few
+    tasks, so a slow task does not leave a core idle). Wide lanes halve the loop overhead per
+    step; they pay most for maps with a small state. Speed only: the results do not depend on it.
+
+    Examples
+    --------
+    >>> default_chunk(9, 10**6, threads=2)      # the two-factor map in `iterate`: 72 bytes/orbit
+    256
+    >>> default_chunk(6, 10**6, threads=2), default_chunk(6, 2000, threads=2)
+    (512, 128)
+    >>> default_chunk(200, 10**6, threads=2)    # a large state: the smallest chunk
+    64
+    """
+    if threads is None:
+        threads = numba.get_num_threads()
+    cap = min(MAX_CHUNK, CHUNK_BYTES // (8 * max(rows, 1)), n // (4 * max(threads, 1)))
+    chunk = MIN_CHUNK
+    while 2 * chunk <= cap:
+        chunk *= 2
+    return chunk
 
 
 def default_cache_dir() -> Path:
@@ -327,17 +368,22 @@ def iterate(X, P, steps, H, chunk, R, rec_start, OUT, DSTEP):
     # lyapunov_top (largest exponent): one tangent vector, renormalised once per LYAPUNOV_BLOCK
     # steps (one log per block, see _lyapunov_blocked_source); lyapunov_stepwise: the same with a
     # renormalisation every step (the oracle of the blocked one); lyapunov_all: d vectors,
-    # re-orthonormalised every step by modified Gram-Schmidt (blocks would let the vectors align
-    # and Gram-Schmidt lose the smaller exponents).
+    # re-orthonormalised by modified Gram-Schmidt once per SPECTRUM_BLOCK steps where the vectors
+    # stay apart (see _spectrum_blocked_source), else every step; spectrum_stepwise: every step
+    # (its oracle).
     w(f"\n\nLYAPUNOV_BLOCK = {LYAPUNOV_BLOCK}\nTINY = {LYAPUNOV_TINY!r}\nHUGE = {LYAPUNOV_HUGE!r}")
+    w(f"SPECTRUM_BLOCK = {SPECTRUM_BLOCK}\nSPECTRUM_APART = {SPECTRUM_APART!r}")
     start = len(L)
     _lyapunov_blocked_source(L, spec)
     _with_serial_twin(L, start, "lyapunov_top")
     _lyapunov_source(L, spec, 1, "lyapunov_stepwise")
     if d == 1:
-        w("\n\nlyapunov_all = lyapunov_top")
+        w("\n\nlyapunov_all = lyapunov_top\nlyapunov_all_serial = lyapunov_top_serial")
     else:
-        _lyapunov_source(L, spec, d, "lyapunov_all")
+        _lyapunov_source(L, spec, d, "spectrum_stepwise")
+        start = len(L)
+        _spectrum_blocked_source(L, spec)
+        _with_serial_twin(L, start, "lyapunov_all")
     start = len(L)
     _monodromy_source(L, spec)
     _with_serial_twin(L, start, "monodromy")
@@ -604,6 +650,162 @@ def lyapunov_top(X, V, P, steps, H, chunk, S, GOOD):
             GOOD[lo + k] += cnt[k]''')
 
 
+def _spectrum_blocked_source(L: list[str], spec: _Spec) -> None:
+    """All d exponents with one modified Gram-Schmidt (d logs) per block of SPECTRUM_BLOCK steps.
+
+    Inside a block the d tangent vectors are only multiplied by the Jacobians (the lane loop
+    vectorizes: no sqrt, division or log), and each lane records whether every step stayed clean:
+    image within the horizon, each vector's 1-norm within [LYAPUNOV_TINY, LYAPUNOV_HUGE]. After
+    the block a clean lane is re-orthonormalised once and adds the d logs, provided Gram-Schmidt
+    kept at least SPECTRUM_APART of every vector's length (vectors that drew together in the block
+    would give the smaller exponents with their rounding error amplified); any other lane is
+    replayed from the block's start with the per-step code of ``spectrum_stepwise``, and a lane
+    frozen earlier is restored. What a lane computes depends on its own orbit only: bitwise the
+    same for every chunk and thread count.
+    """
+    d, npar = spec.dim, spec.npar
+    nv = d * d
+    w = L.append
+    w(f'''
+
+@njit(parallel=True, **_OPTS)
+def lyapunov_all(X, V, P, steps, H, chunk, S, GOOD):
+    """{d} tangent vectors V ({nv}, n) along orbits X; S ({d}, n) += log stretching factors."""
+    n = X.shape[1]
+    nch = (n + chunk - 1) // chunk
+    for c in prange(nch):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        w = hi - lo
+        st = np.empty((DIM, w))
+        tv = np.empty(({nv}, w))
+        st0 = np.empty((DIM, w))
+        tv0 = np.empty(({nv}, w))
+        prm = np.empty((max(NPAR, 1), w))
+        acc = np.zeros(({d}, w))
+        cnt = np.zeros(w)
+        dead = np.zeros(w, dtype=np.bool_)
+        clean = np.empty(w, dtype=np.bool_)
+        for i in range(DIM):
+            for k in range(w):
+                st[i, k] = X[i, lo + k]
+        for i in range({nv}):
+            for k in range(w):
+                tv[i, k] = V[i, lo + k]
+        for j in range(NPAR):
+            for k in range(w):
+                prm[j, k] = P[j, lo + k]
+        t = 0
+        while t < steps:
+            nb = min(SPECTRUM_BLOCK, steps - t)
+            for i in range(DIM):
+                for k in range(w):
+                    st0[i, k] = st[i, k]
+            for i in range({nv}):
+                for k in range(w):
+                    tv0[i, k] = tv[i, k]
+            for k in range(w):
+                clean[k] = True''')
+    for i in range(d):
+        w(f"            a{i} = st[{i}]")
+    for m in range(d):
+        for i in range(d):
+            w(f"            u{m}_{i} = tv[{m * d + i}]")
+    for j in range(npar):
+        w(f"            q{j} = prm[{j}]")
+    jn = [f"_j{i}_{j}" for i in range(d) for j in range(d)]
+    nsum = " + ".join(f"abs(_n{i})" for i in range(d))
+    w("            for s in range(nb):")
+    w("                for k in range(w):")
+    ind = "                    "
+    L.extend(_load_lines(spec, ind, "a{i}[{idx}]", "q{j}[{idx}]", "k"))
+    w(f"{ind}_c = clean[k]")
+    L.extend(_assignments(list(spec.update) + list(spec.jacobian),
+                          [f"_n{i}" for i in range(d)] + jn, ind, "t"))
+    w(f"{ind}_c = _c & ({nsum} <= H)")
+    for m in range(d):
+        for i in range(d):
+            terms = " + ".join(f"_j{i}_{j}*u{m}_{j}[k]" for j in range(d))
+            w(f"{ind}_w{m}_{i} = {terms}")
+        msum = " + ".join(f"abs(_w{m}_{i})" for i in range(d))
+        w(f"{ind}_m = {msum}")
+        w(f"{ind}_c = _c & (_m <= HUGE) & (_m >= TINY)")
+    for i in range(d):
+        w(f"{ind}a{i}[k] = _n{i}")
+    for m in range(d):
+        for i in range(d):
+            w(f"{ind}u{m}_{i}[k] = _w{m}_{i}")
+    w(f"{ind}clean[k] = _c")
+    # after the block, lane by lane
+    w("            for k in range(w):")
+    w("                if dead[k]:")
+    for i in range(d):
+        w(f"                    a{i}[k] = st0[{i}, k]")
+    for m in range(d):
+        for i in range(d):
+            w(f"                    u{m}_{i}[k] = tv0[{m * d + i}, k]")
+    w("                    continue")
+    w("                ok = clean[k]")
+    w("                if ok:")
+    ind = "                    "
+    for m in range(d):
+        for i in range(d):
+            w(f"{ind}_u{m}_{i} = u{m}_{i}[k]")
+    for m in range(d):
+        nrm2 = " + ".join(f"_u{m}_{i}*_u{m}_{i}" for i in range(d))
+        w(f"{ind}_b{m} = math.sqrt({nrm2})")
+        for p in range(m):
+            dot = " + ".join(f"_u{p}_{i}*_u{m}_{i}" for i in range(d))
+            w(f"{ind}_h = {dot}")
+            for i in range(d):
+                w(f"{ind}_u{m}_{i} = _u{m}_{i} - _h*_u{p}_{i}")
+        w(f"{ind}_r{m} = math.sqrt({nrm2})")
+        w(f"{ind}ok = ok & (_r{m} >= SPECTRUM_APART * _b{m}) & (_r{m} > 0.0)")
+        for i in range(d):
+            w(f"{ind}_u{m}_{i} = _u{m}_{i} / _r{m} if _r{m} > 0.0 else _u{m}_{i}")
+    w(f"{ind}if ok:")
+    for m in range(d):
+        w(f"{ind}    acc[{m}, k] += math.log(_r{m})")
+        for i in range(d):
+            w(f"{ind}    u{m}_{i}[k] = _u{m}_{i}")
+    w(f"{ind}    cnt[k] += nb")
+    w("                if not ok:")
+    L.extend(_load_lines(spec, ind, "st0[{i}, {idx}]", "q{j}[{idx}]", "k"))
+    for m in range(d):
+        for i in range(d):
+            w(f"{ind}_v{m}_{i} = tv0[{m * d + i}, k]")
+    w(f"{ind}for s in range(nb):")
+    L.extend(_tangent_step_lines(spec, d, ind + "    "))
+    w(f"{ind}    if not g:")
+    w(f"{ind}        dead[k] = True")
+    w(f"{ind}        break")
+    for m in range(d):
+        w(f"{ind}    acc[{m}, k] += math.log(_r{m})")
+    w(f"{ind}    cnt[k] += 1.0")
+    for i in range(d):
+        w(f"{ind}    _s{i} = _n{i}")
+    for m in range(d):
+        for i in range(d):
+            w(f"{ind}    _v{m}_{i} = _u{m}_{i}")
+    for i in range(d):
+        w(f"{ind}a{i}[k] = _s{i}")
+    for m in range(d):
+        for i in range(d):
+            w(f"{ind}u{m}_{i}[k] = _v{m}_{i}")
+    w(f'''            t += nb
+        for i in range(DIM):
+            for k in range(w):
+                X[i, lo + k] = st[i, k]
+        for i in range({nv}):
+            for k in range(w):
+                V[i, lo + k] = tv[i, k]
+        for m in range({d}):
+            for k in range(w):
+                S[m, lo + k] += acc[m, k]
+        for k in range(w):
+            GOOD[lo + k] += cnt[k]''')
+
+
 def _transverse_source(L: list[str], spec: _Spec) -> None:
     d = spec.dim
     w = L.append
@@ -649,7 +851,8 @@ def _key(spec: _Spec, name: str) -> str:
     # everything the kernel depends on: sizes too (a map with a constant c and the same update
     # without it must not share a kernel reading NPAR parameters)
     text = repr((CODEGEN_VERSION, ITERATE_BLOCK, LYAPUNOV_BLOCK, LYAPUNOV_TINY,
-                 LYAPUNOV_HUGE, numba.__version__, np.__version__, name,
+                 LYAPUNOV_HUGE, SPECTRUM_BLOCK, SPECTRUM_APART, numba.__version__,
+                 np.__version__, name,
                  spec.dim, spec.npar, "float64",
                  [sp.srepr(e) for e in spec.update],
                  None if spec.normal is None else [sp.srepr(e) for e in spec.normal]))
@@ -811,7 +1014,7 @@ class CompiledMap:
         return np.array(X.T, order="C"), np.ascontiguousarray(P)   # always a copy
 
     # -- kernels -------------------------------------------------------------------------------
-    def kernel(self, name: str, n: int, work: int, chunk: int = DEFAULT_CHUNK):
+    def kernel(self, name: str, n: int, work: int, chunk: int = MIN_CHUNK):
         """The generated kernel ``name`` for ``n`` orbits and ``work`` orbit-steps: its serial
         twin (``NAME_serial``, bitwise the same results) when the batch is one chunk or at most
         :data:`SERIAL_WORK` orbit-steps, where starting the worker threads costs more than the
@@ -865,7 +1068,7 @@ class CompiledMap:
         return out[0] if single and out.shape[0] == 1 else out
 
     def iterate(self, x0, params=None, steps: int = 1000, *, horizon: float = DEFAULT_HORIZON,
-                chunk: int = DEFAULT_CHUNK, record: int = 0) -> IterateResult:
+                chunk: int | None = DEFAULT_CHUNK, record: int = 0) -> IterateResult:
         """Iterate many orbits at once, each with its own parameters.
 
         Parameters
@@ -876,7 +1079,8 @@ class CompiledMap:
         horizon : an orbit diverges at the first iterate with ``max|x_i| > horizon`` or a
             non-finite coordinate; it is then frozen at its last state within the horizon.
         chunk : orbits per parallel task (performance only: results are bitwise identical for
-            every chunk size and thread count).
+            every chunk size and thread count); None chooses it for the map and the batch
+            (:func:`default_chunk`).
         record : keep the last ``record`` iterates in ``trajectory``.
 
         Examples
@@ -893,12 +1097,11 @@ class CompiledMap:
         """
         steps = int(steps)
         record = int(record)
-        chunk = int(chunk)
         if steps < 0:
             raise ValueError(f"steps: must be >= 0, got {steps}")
         if not 0 <= record <= steps:
             raise ValueError(f"record: must be between 0 and steps={steps}, got {record}")
-        if chunk < 1:
+        if chunk is not None and int(chunk) < 1:
             raise ValueError(f"chunk: must be >= 1, got {chunk}")
         if not horizon > 0:
             raise ValueError(f"horizon: must be > 0, got {horizon}")
@@ -912,6 +1115,9 @@ class CompiledMap:
         out = np.empty_like(X)
         dstep = np.empty(n, dtype=np.int64)
         R = np.empty((n, record, self.dim))
+        # per orbit in a chunk: two state buffers, the saved state, parameters, counter, flags
+        chunk = (default_chunk(3 * self.dim + len(self.param_names) + 2, n) if chunk is None
+                 else int(chunk))
         kernel = self.kernel("iterate", n, n * max(steps, 1), chunk)
         kernel(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, out, dstep)
         return IterateResult(out, dstep >= 0, dstep, R if record else None, steps)

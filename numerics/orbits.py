@@ -60,7 +60,7 @@ class OrbitDiagram:
 def orbit_diagram(K: CompiledMap, param: str, values, x0, transient: int = 1000,
                   record: int = 200, other_params: Mapping | None = None, *,
                   continuation: bool = False, horizon: float = DEFAULT_HORIZON,
-                  chunk: int = DEFAULT_CHUNK) -> OrbitDiagram:
+                  chunk: int | None = DEFAULT_CHUNK) -> OrbitDiagram:
     """Orbit diagram: iterate from ``x0`` for each parameter value, discard a transient, record.
 
     Parameters
@@ -144,7 +144,7 @@ class EscapeResult:
 
 
 def escape(K: CompiledMap, starts, params: Mapping | None = None, steps: int = 1000, *,
-           horizon: float = DEFAULT_HORIZON, chunk: int = DEFAULT_CHUNK) -> EscapeResult:
+           horizon: float = DEFAULT_HORIZON, chunk: int | None = DEFAULT_CHUNK) -> EscapeResult:
     """Which starts escape (leave the horizon within ``steps``)?
 
     ``starts`` is an array whose last axis has length ``d`` (any grid shape in front), or for a

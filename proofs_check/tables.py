@@ -530,8 +530,12 @@ def render(table: Table, fmt: str = "md", digits: int | None = None) -> str:
 
 
 def _short(value: Any, width: int = 40) -> Any:
+    """A cell of at most ``width`` characters: numbers as they are, a mapping as ``k = v; ...``
+    (no Python repr), anything else as its one-line text."""
     if value is None or _is_number(value):
         return value
+    if isinstance(value, dict):
+        value = "; ".join(f"{k} = {v}" for k, v in value.items())
     text = " ".join(str(value).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 

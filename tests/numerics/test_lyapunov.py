@@ -173,6 +173,61 @@ def test_blocked_exponent_of_the_henon_map_agrees_with_the_per_step_kernel():
     np.testing.assert_allclose(le.exponents, e2, rtol=1e-12, atol=0)
 
 
+def _spectra(K, X, P, steps, horizon=1e6):
+    """(spectrum, steps used, final states) of lyapunov_all (blocked) and spectrum_stepwise."""
+    from numerics.codegen import kernel_horizon
+
+    out = []
+    for kernel in (K.module.lyapunov_all, K.module.spectrum_stepwise):
+        Xc = np.array(X, dtype=float)
+        d, n = Xc.shape
+        V = np.tile(np.eye(d).reshape(d * d, 1), (1, n))
+        S, good = np.zeros((d, n)), np.zeros(n)
+        kernel(Xc, V, np.asarray(P, dtype=float), steps, kernel_horizon(horizon), 64, S, good)
+        out.append((S / np.maximum(good, 1), good, Xc))
+    return out
+
+
+@pytest.mark.parametrize("which", ["henon", "two_factor"])
+def test_blocked_spectrum_agrees_with_the_per_step_kernel(which, two_factor):
+    # Henon: chaotic (1.4, 1.2, 1.35), periodic (1.0, 0.9), escaping (1.5); its exponents are
+    # about 2 apart (the vectors draw together by e^6 in a block of 3 steps). The two-factor map:
+    # converging, oscillating, chaotic and diverging step sizes. Blocks are kept (the answers
+    # then differ from the per-step kernel's in the last bits) or redone step by step.
+    if which == "henon":
+        K, n = _henon(), 8
+        X = [[0.1] * n, [0.1] * n]
+        P = [[1.4, 1.2, 1.0, 0.9, 1.3, 1.1, 1.35, 1.5], [0.3] * n]
+    else:
+        K, mu = two_factor, [0.1, 0.5, 0.9, 1.1, 1.3, 1.45, 2.2]
+        n = len(mu)
+        X, P = [[1.7] * n, [0.2] * n], [mu]
+    (e1, used1, x1), (e2, used2, x2) = _spectra(K, X, P, STEPS)
+    assert (used2 < STEPS).any() and (used2 == STEPS).any() and (e2[0] > 0.1).any()
+    assert np.array_equal(used1, used2) and x1.tobytes() == x2.tobytes()
+    np.testing.assert_allclose(e1, e2, rtol=1e-12, atol=0)
+    assert e1.tobytes() != e2.tobytes()              # the blocked path did run
+
+
+def test_blocked_spectrum_of_a_3d_linear_map_is_the_log_of_its_diagonal():
+    # upper triangular, so the exponents are log 1.5, log 0.9, log 0.5; weakly coupled, so the
+    # vectors stay apart enough over a block for it to be kept: the blocked path is exercised
+    x, y, z = sp.symbols("x y z", real=True)
+    F = SymbolicMap((x, y, z), (sp.Float(1.5) * x + y / 10, sp.Float(0.9) * y + z / 10,
+                                    z / 2),
+                    name="triangular")
+    K = compile_map(F)
+    (e1, used1, _), (e2, _, _) = _spectra(K, [[1e-200], [1.0], [1.0]], [[]], 600,
+                                          horizon=np.inf)
+    assert used1.tolist() == [600]
+    np.testing.assert_allclose(e1[:, 0], np.log([1.5, 0.9, 0.5]), rtol=1e-12, atol=0)
+    np.testing.assert_allclose(e1, e2, rtol=1e-12, atol=0)
+    assert e1.tobytes() != e2.tobytes()
+    le = lyapunov(K, None, None, x0=(1e-200, 1.0, 1.0), steps=600, transient=0, spectrum=True,
+                  horizon=np.inf)
+    assert le.exponents[0].tobytes() == e1[:, 0].tobytes()
+
+
 @pytest.mark.parametrize("factor", [1e30, 1e-30])
 def test_a_product_beyond_float64_range_is_renormalised_step_by_step(factor):
     # x -> c x: every stretching factor is c, so the exponent is log c exactly (up to one log's

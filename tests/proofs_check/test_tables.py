@@ -63,6 +63,10 @@ def test_verdict_table():
     assert table.rows[1] == ["v.refuted", "refuted", "counterexample", None, None, -0.5, 11,
                              "numeric", "counterexample mu=1.0"]
     assert table.notes == ["2 claim(s): 1 proved, 1 refuted", "budget quick; seed 0"]
+    # a claim's declared values, shown where the evidence names none: text, not a dict repr
+    mc = check(Claim(id="v.mc", statement=".", claimed={"moment": x**2, "n": 2},
+                     build=lambda c: [ev.computed(lambda b, s: (0.5, {}), "mc")]))
+    assert verdict_table([mc]).rows[0][4] == "moment = x**2; n = 2"
 
 
 def test_exact_forms_and_greek_headers_are_typeset_and_columns_share_a_format():
