@@ -224,11 +224,13 @@ def _time_limit(seconds: float, what: str):
         yield
         return
 
-    expired = False
+    expired = escaped = False
 
     def expire(signum, frame):
         nonlocal expired
         expired = True
+        if escaped:  # caught below: a further stop would replace the one-line error
+            return
         if _in_swallowing_frame(frame):  # try again just after it returns
             signal.setitimer(signal.ITIMER_REAL, 0.005, 0.05)
             return
@@ -248,6 +250,7 @@ def _time_limit(seconds: float, what: str):
     try:
         yield
     except _TimeLimit:
+        escaped = True
         raise over from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
