@@ -91,11 +91,14 @@ class StepThreshold(Evidence):
             return max(abs(v) for v in values)
 
     def _confirm(self, G, eta, subs, h: float, unstable: bool) -> tuple[bool, str]:
-        """Whether the radius at step ``h`` is beyond 1 (``unstable``) or within it, at 50 digits
-        by more than 1e-30 (a neutral eigenvalue, |lambda| = 1, confirms neither)."""
+        """Whether the point is unstable at step ``h`` (``unstable``: some eigenvalue beyond 1 by
+        more than 1e-30) or not (none beyond 1 + 1e-30: an eigenvalue of modulus exactly 1, as
+        along a family of minima, is no instability), at 50 digits."""
         r = self._precise_radius(G, eta, subs, h)
-        ok = r > 1 + mpmath.mpf(10) ** -30 if unstable else r < 1 - mpmath.mpf(10) ** -30
-        return bool(ok), f"spectral radius {mpmath.nstr(r, 20)} at step {h!r} (50 digits)"
+        with mpmath.workdps(50):  # 1 + 1e-30 rounds to 1 at the default 53 bits
+            beyond = r > 1 + mpmath.mpf(10) ** -30
+        ok = beyond if unstable else not beyond
+        return bool(ok), f"spectral radius {mpmath.nstr(r, 35)} at step {h!r} (50 digits)"
 
     def run(self, budget: str, seed: int) -> EvidenceResult:
         G = _symbolic(self.F)
@@ -211,9 +214,18 @@ def step_threshold(F, point: Mapping, claimed: float, params: Mapping | None = N
     below ``claimed`` (within ``tol``; the default is bisection to rounding of a float64
     spectral radius, so give a looser one for an ill-conditioned Jacobian).
 
-    ``refuted`` only when confirmed at 50 digits (the radius at a step between the claim and
-    the threshold found); an eigenvalue of modulus exactly 1 (a family of minima) is neither
-    stable nor unstable and is read within the float rounding of the eigenvalues.
+    The threshold is the first step at which an eigenvalue of the Jacobian leaves the closed
+    unit disc; an eigenvalue of modulus exactly 1 for every step (the direction along a family
+    of minima) is no instability, and float eigenvalues are read within their rounding
+    (4 d eps ||J||). ``refuted`` only when confirmed at 50 digits: the radius at a step between
+    the claim and the threshold found is beyond 1 + 1e-30 (the claim said stable there) or not
+    (the claim said unstable).
+
+    ``params`` gives the other parameters' values and ``step`` the step's name (default: the
+    map's step). The orbit check runs at ``(1 -+ margin)`` times the threshold found (default
+    5 %): orbits started ``offset`` (default 1e-6, a seeded direction) from the point must come
+    within ``offset / 2`` of it in ``orbit_steps`` steps below, and must not above; otherwise
+    the answer is ``inconclusive`` (something the spectral radius does not see).
 
     Examples
     --------
@@ -309,7 +321,13 @@ def basin_fraction(F, box: Mapping, claimed: float, params: Mapping | None = Non
                    description: str = "") -> BasinFraction:
     """Evidence that a fraction ``claimed`` of the starts drawn uniformly from ``box``
     (``{state: (lo, hi)}``) meet ``fate`` ("diverged", "converged", "bounded" or "period K")
-    within ``steps`` steps. Samples per budget: 2e4 (quick), 1e6 (full), seeded.
+    within ``steps`` steps. Samples per budget: 2e4 (quick), 1e6 (full), seeded; ``samples``
+    (``{"quick": n, "full": m}``) changes them.
+
+    ``verified`` when the claim lies in the 99.9 % Wilson interval of the sampled fraction,
+    ``refuted`` only outside the 1 - 1e-9 interval, ``inconclusive`` between the two. ``tol``
+    widens both intervals on each side (for a fraction known only approximately; say where it
+    comes from).
 
     Examples
     --------

@@ -103,8 +103,21 @@ def test_a_refutation_is_confirmed_at_50_digits():
     assert r.status == "refuted" and "(50 digits)" in r.details["confirmed"]
 
 
-def test_a_neutral_point_refutes_nothing():
-    """x -> x (the loss 0): radius exactly 1 at every step; float noise must not refute."""
+def test_a_neutral_eigenvalue_decides_by_the_transverse_one_at_50_digits():
+    """At (2, 1/2) on the family ab = 1 the eigenvalues are 1 (exactly, every step) and
+    1 - mu (a^2 + b^2): the threshold is 2/4.25. A claim of 0.3 or 0.46 is wrong on the same
+    side and must get the same verdict, refuted, however the 1e-51 error of the neutral
+    eigenvalue falls (the 1e-30 guard is compared at 50 digits)."""
+    F = gd_map("(a*b - 1)**2/2", params="a b", step="mu")
+    for claimed in (0.3, 0.4, 0.46, 0.47):
+        r = ev.step_threshold(F, {"a": 2.0, "b": 0.5}, claimed).run("quick", 0)
+        assert r.status == "refuted", (claimed, r.details)
+        assert r.counterexample["step"] < 2 / 4.25
+    assert ev.step_threshold(F, {"a": 2.0, "b": 0.5}, 0.48).run("quick", 0).status == "refuted"
+
+
+def test_a_point_never_unstable_refutes_any_threshold():
+    """x -> x (the loss 0): radius exactly 1 at every step, never beyond it: no threshold."""
     F = gd_map("0*x**2", params="x", step="eta")
     r = ev.step_threshold(F, {"x": 0.0}, 1.0).run("quick", 0)
-    assert r.status == "inconclusive" and "unconfirmed" in r.details
+    assert r.status == "refuted" and r.details["note"] == "stable over the whole scan"
