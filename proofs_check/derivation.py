@@ -24,9 +24,17 @@ def _stability_entry(F, where) -> dict:
     try:
         stab = F.linear_stability(where)
     except NotImplementedError as exc:
-        return {"eigenvalues": None, "neutral": None, "condition": f"not available: {exc}"}
+        return {"eigenvalues": None, "neutral": None, "on_circle": False,
+                "condition": f"not available: {exc}"}
     cond = stab.condition
+    # an eigenvalue +-1 for every step makes "stable iff False" (strict): that is no instability
+    on_circle = any(sp.simplify(e - 1) == 0 or sp.simplify(e + 1) == 0
+                    for e in stab.eigenvalues if e not in stab.neutral)
+    others = [c for c in stab.conditions if c is not sp.false]
     return {
+        "on_circle": bool(on_circle),
+        # what the other eigenvalues need, when one sits on the unit circle
+        "others_condition": str(sp.And(*others)) if on_circle and others else "",
         "eigenvalues": [str(e) for e in stab.eigenvalues],
         "eigenvalues_latex": [sp.latex(e) for e in stab.eigenvalues],
         "neutral": len(stab.neutral),
@@ -138,8 +146,13 @@ def render(report: dict, fmt: str = "text") -> str:
     for p in report["points"]:
         where = ", ".join(f"{k} = {v}" for k, v in p["point"].items())
         st = p["stability"]
+        verdict = f"stable iff {st['condition']}"
+        if st.get("on_circle") and st["condition"] == "False":
+            verdict = ("an eigenvalue is +-1 for every step: the linear test cannot decide"
+                       + (f" (the others are inside the unit disc iff {st['others_condition']})"
+                          if st.get("others_condition") else ""))
         lines.append(f"  point ({where}): eigenvalues {', '.join(st['eigenvalues'] or ['?'])}; "
-                     f"stable iff {st['condition']}")
+                     + verdict)
         if "threshold" in p:
             lines.append(f"    under the assumptions: {p['threshold']}")
     for p in report.get("excluded_points", []):

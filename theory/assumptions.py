@@ -140,8 +140,10 @@ class Threshold:
     ``[(bound, (constant, interval)), ...]`` over the interior of one constant's interval (empty
     when there is one bound or more than one constant); ``never`` is True when some condition
     fails for every allowed value (the point is never stable); ``undecided`` lists conditions the
-    method could not turn into a bound; ``ends`` holds ``(constant, end, Threshold)`` for each
-    finite end an assumption includes (``0 <= lam``), decided there on its own.
+    method could not turn into a bound; ``neutral`` those that fail only by equality (an
+    eigenvalue of modulus 1 for every step: the linear test cannot decide); ``ends`` holds
+    ``(constant, end, Threshold)`` for each finite end an assumption includes (``0 <= lam``),
+    decided there on its own.
     """
 
     step: sp.Symbol
@@ -150,6 +152,7 @@ class Threshold:
     never: bool = False
     undecided: tuple = ()
     ends: tuple = ()
+    neutral: tuple = ()
 
     def text(self) -> str:
         """The threshold in words, e.g. ``eta < 1/(1 - lam) for 0 < lam <= 1/2, ...``."""
@@ -160,10 +163,13 @@ class Threshold:
     def _interior_text(self, never: str = "never stable under the assumptions") -> str:
         if self.never:
             return never
+        on_circle = ("an eigenvalue stays on the unit circle for every step: the linear test "
+                     "cannot decide")
         if not self.bounds:
-            return "stable for every step" if not self.undecided else \
-                "; ".join(map(str, self.undecided))
-        extra = "" if not self.undecided else "; and " + "; ".join(map(str, self.undecided))
+            words = list(map(str, self.undecided)) + ([on_circle] if self.neutral else [])
+            return "; ".join(words) if words else "stable for every step"
+        extra = "".join(f"; and {w}" for w in [*map(str, self.undecided),
+                                                 *([on_circle] if self.neutral else [])])
         if self.pieces:
             return ", ".join(f"{self.step} < {_show(b)} for {_range_text(v, iv)}"
                              for b, (v, iv) in self.pieces) + extra
@@ -202,13 +208,19 @@ def step_threshold(conditions, step: sp.Symbol, assumptions: dict) -> Threshold:
     'eta < 1/(1 - lam) for 0 < lam <= 1/2, eta < 1/lam for 1/2 <= lam < 1'
     """
     subs = positive_parametrisation(assumptions)
-    bounds, undecided, never = [], [], False
+    bounds, undecided, neutral, never = [], [], [], False
     for rel in conditions:
         decided = _decided(rel, subs)
         if decided is True:
             continue
         if decided is False:
-            never = True
+            # x < c false but x <= c true: an eigenvalue on the unit circle for every step (a
+            # direction along a family of minima), no instability; else never stable
+            weak = {sp.StrictLessThan: sp.Le, sp.StrictGreaterThan: sp.Ge}.get(type(rel))
+            if weak is not None and _decided(weak(rel.lhs, rel.rhs), subs) is True:
+                neutral.append(rel)
+            else:
+                never = True
             continue
         diff = sp.expand(rel.lhs - rel.rhs)
         a, b = diff.coeff(step, 1), diff.coeff(step, 0)
@@ -233,9 +245,12 @@ def step_threshold(conditions, step: sp.Symbol, assumptions: dict) -> Threshold:
         for end, included in ((iv.start, not iv.left_open), (iv.end, not iv.right_open)):
             if included and end.is_finite:
                 rest = {u: j for u, j in assumptions.items() if u != v}
-                ends.append((v, end, step_threshold([sp.sympify(c).xreplace({v: end})
-                                                     for c in conditions], step, rest)))
-    return Threshold(step, tuple(bounds), pieces, never, tuple(undecided), tuple(ends))
+                at_end = [type(c)(c.lhs.xreplace({v: end}), c.rhs.xreplace({v: end}),
+                                  evaluate=False) if isinstance(c, sp.core.relational.Relational)
+                          else sp.sympify(c).xreplace({v: end}) for c in conditions]
+                ends.append((v, end, step_threshold(at_end, step, rest)))
+    return Threshold(step, tuple(bounds), pieces, never, tuple(undecided), tuple(ends),
+                     tuple(neutral))
 
 
 def _pieces(bounds, assumptions) -> tuple:

@@ -62,16 +62,37 @@ def test_a_constant_named_in_an_assumption_is_declared_by_it(capsys):
 
 
 def test_an_included_end_is_decided_on_its_own():
-    """Signs are decided on the open interval; at lam = 0 the minima form a family (eigenvalue 1
-    for every step) and at lam = 1 the minimum a = b = 0 has the eigenvalue 1 - 2 eta (1 - lam)
-    = 1: neither end is stable, and the closed assumption must not print closed pieces."""
+    """Signs are decided on the open interval; at lam = 0 the minima lie on a family (an
+    eigenvalue 1 for every step) and at lam = 1 the minimum a = b = 0 has the eigenvalues 1 and
+    1 - 2 eta: at both ends the linear test cannot decide (it is no instability: GD converges
+    there), the other eigenvalue needs eta < 1, and the closed assumption must not print
+    closed pieces."""
     F = gd_map("(a*b-1)**2/2 + lam/2*(a**2+b**2)", "a b", "eta", "lam")
     a, b = F.state
     lam = F.params[1]
     s = sp.sqrt(1 - lam)
     stab = F.linear_stability({a: s, b: s})
     t = step_threshold(stab.conditions, F.step, {lam: sp.Interval(0, 1)})
+    undecided = "eta < 1; and an eigenvalue stays on the unit circle for every step: the linear " \
+        "test cannot decide"
     assert t.text() == ("eta < 1/(1 - lam) for 0 < lam <= 1/2, eta < 1/lam for 1/2 <= lam < 1; "
-                        "at lam = 0: never stable; at lam = 1: never stable")
+                        f"at lam = 0: {undecided}; at lam = 1: {undecided}")
     half_open = step_threshold(stab.conditions, F.step, {lam: sp.Interval.Lopen(0, 1)})
-    assert half_open.text().endswith("1/2 <= lam < 1; at lam = 1: never stable")
+    assert half_open.text().endswith(f"1/2 <= lam < 1; at lam = 1: {undecided}")
+    # the origin, a saddle for lam < 1 (eigenvalue 1 + eta (1 - lam)), is never stable there
+    origin = F.linear_stability({a: 0, b: 0})
+    assert step_threshold(origin.conditions, F.step, {lam: sp.Interval.Ropen(0, 1)}).text() \
+        == "never stable under the assumptions; at lam = 0: never stable"
+
+
+def test_derive_says_when_the_linear_test_cannot_decide(capsys):
+    """lam = 1: the origin is the minimum, eigenvalues 1 and 1 - 2 eta; "stable iff False" would
+    read as unstable. The saddle of (ab - 1)^2/2 (eigenvalue 1 + eta) stays "stable iff False"."""
+    assert main(["derive", "--loss", "(a*b-1)**2/2 + 1/2*(a**2+b**2)", "--params", "a b",
+                 "--step", "eta"]) == 0
+    out = capsys.readouterr().out
+    assert "an eigenvalue is +-1 for every step: the linear test cannot decide (the others are " \
+        "inside the unit disc iff eta < 1)" in out
+    assert main(["derive", "--loss", "(a*b-1)**2/2", "--params", "a b", "--step", "eta"]) == 0
+    assert "point (a = 0, b = 0): eigenvalues 1 - eta, eta + 1; stable iff False" in \
+        capsys.readouterr().out
