@@ -167,6 +167,12 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+VERDICT_NOTE = ("*scope*: what the evidence covers (*as stated*: a certificate covers the "
+                "statement as written); *value* / *claimed*: the computed and the claimed value "
+                "of the deciding evidence; *margin*: see each claim's evidence table (empty for "
+                "a proof); *n*: points or examples examined; *reason*: why a claim does not "
+                "hold.")
+
 MARGIN_NOTE = ("*n*: points or examples examined; *margin*: how far inside the claim the worst "
                "point lies (>= 0: the claim held everywhere examined; a tolerance is subtracted "
                "where the claim allows one); *worst error*: the largest distance from the "
@@ -195,8 +201,11 @@ def _claim_section(r: CheckResult) -> list[str]:
               "| ---: | :--- | :--- | :--- | ---: | ---: | ---: | ---: | ---: |"]
     for i, e in enumerate(r.evidence, 1):
         cells = [str(i), e.kind, e.status, " ".join(e.method.split()).replace("|", "\\|")]
+        # a proof has no margin, and exact evidence draws nothing at random
+        margin = None if e.certificate is not None else e.margin
+        seed = e.seed if e.kind in ("numeric", "property") else None
         cells += ["" if v is None else _fmt(v)
-                  for v in (e.sample_size, e.margin, e.worst_error, e.digits, e.seed)]
+                  for v in (e.sample_size, margin, e.worst_error, e.digits, seed)]
         lines.append("| " + " | ".join(cells) + " |")
     defined = [f"evidence {i}: margin = {e.details['margin_is']}" for i, e in
                enumerate(r.evidence, 1) if e.margin is not None and e.details.get("margin_is")]
@@ -246,7 +255,7 @@ def write_report(directory: str | os.PathLike, results: Sequence[CheckResult], *
                  f"`dynverify check ... --budget {budget} --seed {seed} --report DIR`.", "",
                  "## Verdicts", ""]
         verdicts = to_markdown(verdict_table(results)).splitlines()[2:]  # drop the heading
-        lines += [*verdicts, "", "## Claims", ""]
+        lines += [*verdicts, "", VERDICT_NOTE, "", "## Claims", ""]
         for r in results:
             lines += _claim_section(r)
         if tables:

@@ -576,7 +576,7 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
         status = r.status if getattr(r, "expect", "holds") == "holds" else \
             f"{r.status} (expected refuted)"
         rows.append([r.claim_id, status, _short(r.scope), _short(r.value), _short(r.claimed),
-                     r.margin,
+                     None if r.status == "proved" else r.margin,  # a proof has no margin
                      sum(sizes) if sizes else None, ", ".join(e.kind for e in r.evidence),
                      _short(reason(r), 60)])
         counts[r.status] = counts.get(r.status, 0) + 1

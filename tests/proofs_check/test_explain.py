@@ -90,7 +90,7 @@ def test_every_catalogue_margin_says_what_it_measures(catalogue_results):
 
 
 def test_explain_and_report_define_the_margin(tmp_path):
-    from proofs_check.report import MARGIN_NOTE, write_report
+    from proofs_check.report import MARGIN_NOTE, VERDICT_NOTE, write_report
 
     est = check(Claim(id="x.est", statement="log 3", evidence=[
         ev.estimate(lambda b, s: 1.0986, 1.0986123, tol=1e-4)]))
@@ -100,7 +100,7 @@ def test_explain_and_report_define_the_margin(tmp_path):
     assert "(margin = 1 - max |x| (1: the claimed bound))" in explain(own)
     index = (write_report(tmp_path / "rep", [est, own], budget="quick", seed=0)
              / "index.md").read_text()
-    assert MARGIN_NOTE in index
+    assert MARGIN_NOTE in index and VERDICT_NOTE in index
     assert "evidence 1: margin = 1 - max |x| (1: the claimed bound)." in index
 
 

@@ -59,7 +59,7 @@ def test_verdict_table():
     table = verdict_table(results)
     assert table.columns == ["claim", "status", "scope", "value", "claimed", "margin", "n",
                              "evidence", "reason"]
-    assert table.rows[0][2] == "as stated"
+    assert table.rows[0][2] == "as stated" and table.rows[0][5] is None  # a proof: no margin
     assert table.rows[1] == ["v.refuted", "refuted", "counterexample", None, None, -0.5, 11,
                              "numeric", "counterexample mu=1.0"]
     assert table.notes == ["2 claim(s): 1 proved, 1 refuted", "budget quick; seed 0"]

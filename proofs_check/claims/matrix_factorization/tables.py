@@ -79,13 +79,20 @@ def learning_times_table(spectrum="4,2,1", B="aligned,generic", alphas="1e-2,1e-
     plateau = ("plateau $k$: between $t_k$ and $t_{k+1}$; its loss is $\\frac14\\|X - Y\\|^2$ at "
                "the midpoint (after the last learning time: at $2 t_m + 5/\\lambda_m$), predicted "
                "$\\frac14\\sum_{i>k}\\lambda_i^2$.")
-    kinds_note = (f"$B$: aligned = $I$; generic/under/over = Gaussian $n \\times r$ "
-                  f"($r = n, n-1, n+2$), entries $N(0, 1/r)$, seed {sd}.")
-    empty = "Empty cells: never learned ($\\rho_k = 0$)."
+    shapes = {"aligned": "aligned = $I$", "generic": "generic = Gaussian $n \\times n$",
+              "under": "under = Gaussian $n \\times (n-1)$",
+              "over": "over = Gaussian $n \\times (n+2)$"}
+    shown = [shapes[k] for k in kinds if k in shapes] + \
+        [f"{k} = the matrix of that file" for k in kinds if k.startswith("file:")]
+    kinds_note = f"$B$: {'; '.join(shown)}" + (
+        f" (entries $N(0, 1/r)$, $r$ its columns, seed {sd})." if any(k in KINDS and k != "aligned"
+                                                              for k in kinds) else ".")
+    empty = ("Empty cells: the component is never learned ($\\rho_k = 0$), or (plateau "
+             "columns) no learning time follows the last one.")
     notes = [exact, predicted, error, plateau, kinds_note, empty]
     # each note goes with the columns it describes (dropped by --columns with them)
     note_columns = {exact: (cols[5],), predicted: (cols[6],), error: (cols[7],),
-                    plateau: tuple(cols[8:]), kinds_note: (cols[0],)}
+                    plateau: tuple(cols[8:]), kinds_note: (cols[0],), empty: tuple(cols[5:])}
     diag = ", ".join(f"{v:g}" for v in spec)
     return Table("mf-learning-times", f"Learning times for $Y = \\mathrm{{diag}}({diag})$.",
                  cols, rows, notes, note_columns=note_columns)

@@ -92,3 +92,19 @@ def test_alpha_prints_as_a_power_of_ten_in_one_format():
     assert "1.00000" not in tex + md
     assert r"aligned & $10^{-2}$ &" in tex and r"aligned & $10^{-8}$ &" in tex
     assert "| aligned | 1e-02 |" in md and "| aligned | 1e-08 |" in md
+
+
+def test_notes_describe_the_rows_and_cells_printed():
+    """The empty-cell note says both reasons a cell is empty (never learned; no plateau after
+    the last learning time, which is what the default table shows at k = 3) and leaves with the
+    columns that can be empty; the B note names only the kinds in the table."""
+    from proofs_check.tables import select_columns
+
+    t = learning_times_table(alphas="1e-2")
+    empty_plateau = [r for r in t.rows if r[2] == 3]
+    assert empty_plateau and all(r[8] is None and r[5] is not None for r in empty_plateau)
+    (empty,) = [n for n in t.notes if n.startswith("Empty cells")]
+    assert "never learned" in empty and "no learning time follows the last one" in empty
+    (kinds,) = [n for n in t.notes if n.startswith("$B$")]
+    assert "aligned" in kinds and "generic" in kinds and "under" not in kinds
+    assert [n for n in select_columns(t, ["1", "2", "3"]).notes] == [kinds]
