@@ -35,6 +35,7 @@ from .rate_proofs import (
     _b_balanced_multiplier,
     _balanced_multiplier_parts,
     _linearised_error,
+    _nuisance_block_cross_check,
     _nuisance_block_steps,
 )
 from .solution_proofs import _minimiser_steps
@@ -245,6 +246,7 @@ def threshold_block_claim(id, part, statement, extra=None):
                                                    c["kB_noiseless"],
                                                    description="kB without noise")]
                                       if "kB_noiseless" in c else [])],
-                           f"every d, d_h: the {part} block, decoupled; stability of GD on it")]
+                           f"every d, d_h: the {part} block, decoupled; stability of GD on it"),
+               _nuisance_block_cross_check(c, part)]
         return out
     return claim(id, statement, "5", forall=SIZES, claimed=claimed, build=build)

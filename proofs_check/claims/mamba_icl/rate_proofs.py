@@ -231,8 +231,14 @@ def _nuisance_block_steps(c, coef, part: str) -> list:
                     sp.sympify(c["eta_max"]).xreplace({gs: mi.s1 / mi.alpha}),
                     description=f"eta k gamma* < 2 iff eta < 2/(k gamma*): the {part} limit "
                                 "(gamma* = s1/alpha)"),
-        _identity(lambda: _b_hess(part, kc), "explicit Hessian blocks (d = d_h = 2)"),
     ]
+
+
+def _nuisance_block_cross_check(c, part: str):
+    """The explicit Hessian blocks at d = d_h = 2 against the claimed ``block_coef``: an
+    instance, its own evidence beside the general argument of :func:`_nuisance_block_steps`."""
+    return _identity(lambda: _b_hess(part, c["block_coef"]), "explicit Hessian blocks "
+                     "(d = d_h = 2)", at={"d": 2, "d_h": 2})
 
 
 def _threshold_order_parts():
