@@ -567,7 +567,7 @@ def verdict_table(results: Sequence, name: str = "verdicts") -> Table:
     >>> x = sp.Symbol("x")
     >>> r = check(Claim(id="demo.sq", statement="...", evidence=[ev.identity(x**2, x*x)]))
     >>> verdict_table([r]).rows
-    [['demo.sq', 'proved', 'as stated', '0', '0', 0.0, None, 'symbolic', '']]
+    [['demo.sq', 'proved', 'as stated', '0', '0', None, None, 'symbolic', '']]
     """
     rows = []
     counts: dict[str, int] = {}
