@@ -87,10 +87,26 @@ def exact(id, section, claimed, statement, identity, description, *, forall=None
                                             point_filter=point_filter)])
 
 
-def argued(id, section, claimed, statement, steps, description, *, forall=None):
-    """A claim proved by an argument whose steps ``steps(c)`` use the claimed values."""
-    return claim(id, statement, section, forall=forall, claimed=claimed,
-                 build=lambda c: [ev.argument(lambda: steps(c), description)])
+def argued(id, section, claimed, statement, steps, description, *, forall=None,
+           cross_check=None):
+    """A claim proved by an argument whose steps ``steps(c)`` use the claimed values;
+    ``cross_check = (identity, text, at)`` adds the explicit identity ``identity(c) -> (lhs,
+    rhs)`` built at the sizes ``at`` as its own evidence (an instance beside the general
+    argument, scoped to those sizes)."""
+    def build(c):
+        out = [ev.argument(lambda: steps(c), description)]
+        if cross_check is not None:
+            out.append(instance_check(cross_check, c))
+        return out
+    return claim(id, statement, section, forall=forall, claimed=claimed, build=build)
+
+
+def instance_check(cross_check, c) -> ev.Lazy:
+    """The explicit identity ``identity(c) -> (lhs, rhs)`` of ``cross_check = (identity, text,
+    at)``, marked as built at the sizes ``at`` (``{"d": 2, "d_h": 3}``): a cross-check at one
+    size, its own evidence."""
+    identity, text, at = cross_check
+    return _identity(lambda: identity(c), text, at=at)
 
 
 def nc_note(text: str) -> str:
@@ -105,14 +121,14 @@ def every_size(identity, c, text: str) -> ev.Lazy:
 
 
 def matrix_form_claim(id, section, claimed, statement, general, instance, argument):
-    """A claim about the reduced map for every ``d, d_h``, proved by the gradient in ``Gamma``,
-    the free-algebra identity ``general = (identity, text)`` of the claimed values and the explicit
-    instance ``instance = (identity, text)`` (a cross-check at one size)."""
-    (general, general_text), (instance, instance_text) = general, instance
+    """A claim about the reduced map for every ``d, d_h``, proved by the gradient in ``Gamma``
+    and the free-algebra identity ``general = (identity, text)`` of the claimed values; the
+    explicit instance ``instance = (identity, text, at)`` is a cross-check at the sizes ``at``,
+    its own evidence."""
+    general, general_text = general
     return argued(id, section, claimed, statement,
-                  lambda c: [_grad_gamma_step(), every_size(general, c, general_text),
-                             _identity(lambda: instance(c), instance_text)],
-                  argument, forall=SIZES)
+                  lambda c: [_grad_gamma_step(), every_size(general, c, general_text)],
+                  argument, forall=SIZES, cross_check=instance)
 
 
 def gamma_star_claim(gamma_claim: sp.Expr | None = None, *, d: int | None = None,

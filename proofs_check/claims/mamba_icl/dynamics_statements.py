@@ -120,15 +120,14 @@ CLAIMS: list[Claim] = [
         "mamba.solution.saddle", "4", {"eig_plus": mi.s1, "eig_minus": -mi.s1},
         "P = Q = 0 is a strict saddle: the Hessian there has eigenvalues +s1 and -s1 "
         "(each d d_h times)",
-        lambda c: [
-            *_saddle_steps(c),
-            _identity(lambda: _b_saddle(c), "characteristic polynomial (d = d_h = 2)")],
-        "every d, d_h: d d_h decoupled 2x2 blocks (P_jk, Q_jk) at 0"),
+        _saddle_steps,
+        "every d, d_h: d d_h decoupled 2x2 blocks (P_jk, Q_jk) at 0",
+        cross_check=(_b_saddle, "characteristic polynomial (d = d_h = 2)", {"d": 2, "d_h": 2})),
     declare.matrix_form_claim(
         "mamba.solution.zero_modes", "4", {"image": sp.Integer(0)},
         "A mode started at 0 (column j of P and of Q) stays at 0 under GD",
         (_b_zero_modes_general, "P e_j = Q e_j = 0"),
-        (_b_zero_modes, "derived map (d = 2, d_h = 3)"),
+        (_b_zero_modes, "derived map (d = 2, d_h = 3)", {"d": 2, "d_h": 3}),
         "the matrix form maps P e_j, Q e_j linearly to themselves"),
     declare.exact(
         "mamba.solution.low_rank_value", "4", {"excess": LOW_RANK_EXCESS},
@@ -158,10 +157,10 @@ CLAIMS: list[Claim] = [
         lambda c: [
             _identity(lambda: _b_logistic(c), "ODE and initial value"),
             _grad_gamma_step(),
-            declare.every_size(_b_logistic_slice, c, "flow on P = Q = r O"),
-            _identity(lambda: _b_logistic_instance(c), "derived loss on P = Q = r I "
-                      "(d = d_h = 2)")],
-        "logistic ODE; reduction of the flow on the slice", forall=declare.SIZES),
+            declare.every_size(_b_logistic_slice, c, "flow on P = Q = r O")],
+        "logistic ODE; reduction of the flow on the slice", forall=declare.SIZES,
+        cross_check=(_b_logistic_instance, "derived loss on P = Q = r I (d = d_h = 2)",
+                     {"d": 2, "d_h": 2})),
     multiplier_claim(),
     declare.argued(
         "mamba.rate.unbalanced_multipliers", "5",
@@ -171,10 +170,10 @@ CLAIMS: list[Claim] = [
         lambda c: [
             _grad_gamma_step(),
             declare.every_size(_linearised_error, c, "linearised error"),
-            declare.every_size(_sylvester_eigen, c, "eigenvectors u_i v_j^T"),
-            _identity(lambda: _b_unbalanced(c), "derived Jacobian on the minimiser manifold "
-                      "P = gamma* Q^-T (d = d_h = 2)")],
-        "linearisation of the matrix form at E = 0", forall=declare.SIZES),
+            declare.every_size(_sylvester_eigen, c, "eigenvectors u_i v_j^T")],
+        "linearisation of the matrix form at E = 0", forall=declare.SIZES,
+        cross_check=(_b_unbalanced, "derived Jacobian on the minimiser manifold P = gamma* "
+                     "Q^-T (d = d_h = 2)", {"d": 2, "d_h": 2})),
     declare.computed(
         "mamba.rate.unbalanced_spectrum", "5", {"multiplier": MULT_MODE, "neutral": sp.Integer(1)},
         "The Jacobian at random unbalanced minima has eigenvalues {1 - eta alpha (mu_i + nu_j)} "

@@ -133,10 +133,10 @@ CLAIMS: list[Claim] = [
         "With zero nuisance parameters the readout w_l = Q^T h_l^(y) obeys w_0 = 0, "
         "w_l = a w_{l-1} + c Gamma y_l x_l, and yhat = a x_q^T w_N",
         lambda c: [
-            declare.every_size(_b_readout_general, c, "Q^T times the recurrence; query step"),
-            _identity(lambda: _b_readout(c), "literal recurrence (d = d_h = 2, N = 3), ZOH and "
-                      "Euler")],
-        "the readout recursion is Q^T times the state recursion", forall=declare.SIZES),
+            declare.every_size(_b_readout_general, c, "Q^T times the recurrence; query step")],
+        "the readout recursion is Q^T times the state recursion", forall=declare.SIZES,
+        cross_check=(_b_readout, "literal recurrence (d = d_h = 2, N = 3), ZOH and Euler",
+                     {"d": 2, "d_h": 2})),
     declare.computed(
         "mamba.forward.readout_scan", "2", {"update": W_UPDATE, "yhat": W_YHAT},
         "The readout recursion w_l = a w_{l-1} + c Gamma y_l x_l reproduces Q^T h_l of the literal "
@@ -152,19 +152,19 @@ CLAIMS: list[Claim] = [
         "Delta on the s = 1 surrogate gives (1 - Delta) w, equal only to first order in Delta.]",
         lambda c: [
             _identity(lambda: _b_online_gd_general(c), "one coordinate of the readout update vs "
-                      "the separable surrogate (every d), ZOH and Euler"),
-            _identity(lambda: _b_online_gd(c), "theory's readout recursion vs GD steps "
-                      "(d = d_h = 2, N = 3), ZOH and Euler")],
-        "the readout update is a GD step on a sum over coordinates"),
+                      "the separable surrogate (every d), ZOH and Euler")],
+        "the readout update is a GD step on a sum over coordinates",
+        cross_check=(_b_online_gd, "theory's readout recursion vs GD steps (d = d_h = 2, N = 3), "
+                     "ZOH and Euler", {"d": 2, "d_h": 2, "N": 3})),
     declare.argued(
         "mamba.forward.surrogate_vs_lms", "2", _surrogate_claims(),
         "The surrogate gradient is the LMS gradient x x^T w - y x with x x^T replaced by its mean "
         "E[x x^T] = I and y by gamma* y; it differs from LMS by (x x^T - I) w - (1 - gamma*) y x",
-        lambda c: [
-            *_surrogate_vs_lms_steps(c),
-            _identity(lambda: _b_surrogate_vs_lms(c), "exact (d = 3), Gaussian mean by Isserlis")],
+        _surrogate_vs_lms_steps,
         "every d: per-coordinate gradient, free-algebra difference, pairwise Gaussian moments",
-        forall={"d": "every d >= 1"}),
+        forall={"d": "every d >= 1"},
+        cross_check=(_b_surrogate_vs_lms, "exact (d = 3), Gaussian mean by Isserlis",
+                     {"d": 3})),
     declare.argued(
         "mamba.forward.preconditioned_step", "2", {"factor": mi.a, "g_i": G_I},
         "For every N: a w_N = Gamma (-grad_w 1/2 sum g_i (y_i - w^T x_i)^2 at w = 0): one "
@@ -208,32 +208,32 @@ CLAIMS: list[Claim] = [
         "mamba.loss.nuisance_invariant", "3", {"gradient": sp.Integer(0)},
         "Each of v, b_B, b_C that starts at 0 stays at 0 under population GD (its gradient "
         "vanishes there), and c gets no gradient",
-        lambda c: [
-            _nuisance_gradient_step(c),
-            _identity(lambda: _b_nuisance_invariant(c), "gradients of the population loss "
-                      "(d = 2, d_h = 3)")],
+        lambda c: [_nuisance_gradient_step(c)],
         "every d, d_h: v, b_B, b_C enter the loss only through squares of linear forms "
         "in that part (k2 |Q^T v|^2, k2 (b_C^T v)^2, kB |Q^T b_B|^2, kB (b_C^T b_B)^2, "
-        "alpha |P^T b_C|^2); c does not enter (mamba.setup.c_unused)"),
+        "alpha |P^T b_C|^2); c does not enter (mamba.setup.c_unused)",
+        cross_check=(_b_nuisance_invariant, "gradients of the population loss (d = 2, d_h = 3)",
+                     {"d": 2, "d_h": 3})),
     declare.matrix_form_claim(
         "mamba.loss.gradients", "3", _gradient_claims(),
         "On the nuisance-free manifold dL/dP = Q (alpha Gamma - s1 I), dL/dQ = P (alpha Gamma - s1 "
         "I)^T",
         (_b_gradients_general, "chain rule dGamma = Q^T dP + dQ^T P and the pairings <E, dGamma>"),
-        (_b_gradients, "explicit gradients (d = 2, d_h = 3)"),
+        (_b_gradients, "explicit gradients (d = 2, d_h = 3)", {"d": 2, "d_h": 3}),
         "every d, d_h: dL/dGamma = E entrywise; dGamma = Q^T dP + dQ^T P"),
     declare.matrix_form_claim(
         "mamba.loss.reduced_map", "3", _map_claim_defaults(),
         "Population GD is E = alpha Q^T P - s1 I, P' = P - eta Q E, Q' = Q - eta P E^T",
         (_b_reduced_map_general, "GD with the gradients Q E, P E^T"),
-        (_b_reduced_map, "map derived by theory.gd_map vs the matrix form (d = 2, d_h = 3)"),
+        (_b_reduced_map, "map derived by theory.gd_map vs the matrix form (d = 2, d_h = 3)",
+         {"d": 2, "d_h": 3}),
         "every d, d_h: GD with the gradients dL/dP = Q E, dL/dQ = P E^T"),
     declare.matrix_form_claim(
         "mamba.loss.normalisation", "3", dict(_SCALE),
         "With Pt = P sqrt(alpha/s1), Qt = Q sqrt(alpha/s1) the map is the two-factor matrix map "
         "(GD on |Qt^T Pt - I|^2/2) with mu = eta s1",
         (_b_normalisation_general, "conjugacy of the matrix forms"),
-        (_b_normalisation, "derived maps (d = d_h = 2)"),
+        (_b_normalisation, "derived maps (d = d_h = 2)", {"d": 2, "d_h": 2}),
         "conjugacy (the two-factor map is the case alpha = s1 = 1)"),
     declare.argued(
         "mamba.loss.scalar_split", "3", dict(_SCALE),
@@ -253,8 +253,8 @@ CLAIMS: list[Claim] = [
         lambda c: [
             _grad_gamma_step(),
             _nc_lazy(lambda: _b_balanced_slice_general(c["gamma_next"], c["P_minus_Q"]),
-                     declare.nc_note("P = Q, O^T O = I")),
-            _identity(lambda: _b_balanced_slice(c["gamma_next"], c["P_minus_Q"]),
-                      "derived slice (d = d_h = 2)")],
-        "E is symmetric on P = Q; the slice map from the matrix form", forall=declare.SIZES),
+                     declare.nc_note("P = Q, O^T O = I"))],
+        "E is symmetric on P = Q; the slice map from the matrix form", forall=declare.SIZES,
+        cross_check=(lambda c: _b_balanced_slice(c["gamma_next"], c["P_minus_Q"]),
+                     "derived slice (d = d_h = 2)", {"d": 2, "d_h": 2})),
 ]
