@@ -43,7 +43,7 @@ from numerics.numba_cache import cache_files_ok, drop_cache_files
 __all__ = ["CompiledMap", "IterateResult", "compile_map", "default_cache_dir"]
 
 #: bump when the generated source changes shape (part of the cache key)
-CODEGEN_VERSION = "15"
+CODEGEN_VERSION = "16"
 DEFAULT_HORIZON = 1e6
 #: ``chunk=None``: the orbits per parallel task are chosen per map and batch by
 #: :func:`default_chunk` (speed only: results are bitwise identical for every chunk)
@@ -519,6 +519,53 @@ def {fname}(X, V, P, steps, H, chunk, S, GOOD):
             GOOD[lo + k] += cnt[k]''')
 
 
+def _tangent_block_prologue(name: str, doc: str, rows: str, acc: str, block: str) -> str:
+    """The start of a blocked tangent-vector kernel (lyapunov_top, lyapunov_all): a chunk's orbits
+    X, tangent entries V (``rows`` of them per orbit) and parameters loaded into lanes, the
+    accumulators (shape ``acc``), and the head of the loop over blocks of ``block`` steps, which
+    saves the block's start and marks every lane clean."""
+    return f'''
+
+@njit(parallel=True, **_OPTS)
+def {name}(X, V, P, steps, H, chunk, S, GOOD):
+    """{doc}"""
+    n = X.shape[1]
+    nch = (n + chunk - 1) // chunk
+    for c in prange(nch):
+        lo = c * chunk
+        hi = min(n, lo + chunk)
+        w = hi - lo
+        st = np.empty((DIM, w))
+        tv = np.empty(({rows}, w))
+        st0 = np.empty((DIM, w))
+        tv0 = np.empty(({rows}, w))
+        prm = np.empty((max(NPAR, 1), w))
+        acc = np.zeros({acc})
+        cnt = np.zeros(w)
+        dead = np.zeros(w, dtype=np.bool_)
+        clean = np.empty(w, dtype=np.bool_)
+        for i in range(DIM):
+            for k in range(w):
+                st[i, k] = X[i, lo + k]
+        for i in range({rows}):
+            for k in range(w):
+                tv[i, k] = V[i, lo + k]
+        for j in range(NPAR):
+            for k in range(w):
+                prm[j, k] = P[j, lo + k]
+        t = 0
+        while t < steps:
+            nb = min({block}, steps - t)
+            for i in range(DIM):
+                for k in range(w):
+                    st0[i, k] = st[i, k]
+            for i in range({rows}):
+                for k in range(w):
+                    tv0[i, k] = tv[i, k]
+            for k in range(w):
+                clean[k] = True'''
+
+
 def _lyapunov_blocked_source(L: list[str], spec: _Spec) -> None:
     """Largest exponent with one log and one renormalisation per block of LYAPUNOV_BLOCK steps.
 
@@ -533,42 +580,9 @@ def _lyapunov_blocked_source(L: list[str], spec: _Spec) -> None:
     """
     d, npar = spec.dim, spec.npar
     w = L.append
-    w('''
-
-@njit(parallel=True, **_OPTS)
-def lyapunov_top(X, V, P, steps, H, chunk, S, GOOD):
-    """One tangent vector V (DIM, n) along orbits X; S (1, n) += log stretching factors."""
-    n = X.shape[1]
-    nch = (n + chunk - 1) // chunk
-    for c in prange(nch):
-        lo = c * chunk
-        hi = min(n, lo + chunk)
-        w = hi - lo
-        st = np.empty((DIM, w))
-        tv = np.empty((DIM, w))
-        st0 = np.empty((DIM, w))
-        tv0 = np.empty((DIM, w))
-        prm = np.empty((max(NPAR, 1), w))
-        acc = np.zeros(w)
-        cnt = np.zeros(w)
-        dead = np.zeros(w, dtype=np.bool_)
-        clean = np.empty(w, dtype=np.bool_)
-        for i in range(DIM):
-            for k in range(w):
-                st[i, k] = X[i, lo + k]
-                tv[i, k] = V[i, lo + k]
-        for j in range(NPAR):
-            for k in range(w):
-                prm[j, k] = P[j, lo + k]
-        t = 0
-        while t < steps:
-            nb = min(LYAPUNOV_BLOCK, steps - t)
-            for i in range(DIM):
-                for k in range(w):
-                    st0[i, k] = st[i, k]
-                    tv0[i, k] = tv[i, k]
-            for k in range(w):
-                clean[k] = True''')
+    w(_tangent_block_prologue("lyapunov_top", "One tangent vector V (DIM, n) along orbits X; "
+                              "S (1, n) += log stretching factors.", "DIM", "w",
+                              "LYAPUNOV_BLOCK"))
     for i in range(d):
         w(f"            a{i} = st[{i}]")
         w(f"            u{i} = tv[{i}]")
@@ -666,46 +680,9 @@ def _spectrum_blocked_source(L: list[str], spec: _Spec) -> None:
     d, npar = spec.dim, spec.npar
     nv = d * d
     w = L.append
-    w(f'''
-
-@njit(parallel=True, **_OPTS)
-def lyapunov_all(X, V, P, steps, H, chunk, S, GOOD):
-    """{d} tangent vectors V ({nv}, n) along orbits X; S ({d}, n) += log stretching factors."""
-    n = X.shape[1]
-    nch = (n + chunk - 1) // chunk
-    for c in prange(nch):
-        lo = c * chunk
-        hi = min(n, lo + chunk)
-        w = hi - lo
-        st = np.empty((DIM, w))
-        tv = np.empty(({nv}, w))
-        st0 = np.empty((DIM, w))
-        tv0 = np.empty(({nv}, w))
-        prm = np.empty((max(NPAR, 1), w))
-        acc = np.zeros(({d}, w))
-        cnt = np.zeros(w)
-        dead = np.zeros(w, dtype=np.bool_)
-        clean = np.empty(w, dtype=np.bool_)
-        for i in range(DIM):
-            for k in range(w):
-                st[i, k] = X[i, lo + k]
-        for i in range({nv}):
-            for k in range(w):
-                tv[i, k] = V[i, lo + k]
-        for j in range(NPAR):
-            for k in range(w):
-                prm[j, k] = P[j, lo + k]
-        t = 0
-        while t < steps:
-            nb = min(SPECTRUM_BLOCK, steps - t)
-            for i in range(DIM):
-                for k in range(w):
-                    st0[i, k] = st[i, k]
-            for i in range({nv}):
-                for k in range(w):
-                    tv0[i, k] = tv[i, k]
-            for k in range(w):
-                clean[k] = True''')
+    w(_tangent_block_prologue("lyapunov_all", f"{d} tangent vectors V ({nv}, n) along orbits "
+                              f"X; S ({d}, n) += log stretching factors.", str(nv), f"({d}, w)",
+                              "SPECTRUM_BLOCK"))
     for i in range(d):
         w(f"            a{i} = st[{i}]")
     for m in range(d):
