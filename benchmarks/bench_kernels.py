@@ -27,13 +27,16 @@ same floats; each job also reports how far the two answers are apart.
 ``iterate_fma_fraction`` is the generated ``iterate`` against this machine's FMA limit for the map:
 a microkernel measures the peak FMA throughput (vector ``llvm.fma`` on independent register
 accumulators, all threads), divided by the map's 8 floating-point operations a step (5 multiplies
-+ 3 adds, each occupying an FMA-unit slot since nothing is fused without fastmath).
++ 3 adds, each occupying an FMA-unit slot since nothing is fused without fastmath; the generated
+code shares ``mu (ab - 1)`` between the two coordinates and issues 7, so the FP ports are full at
+8/7 = 1.14). ``iterate_kernel_fma_fraction`` is the same for the generated kernel called on
+prepared arrays, without ``CompiledMap.iterate``'s per-call work.
 
-The peak counts 512-bit FMAs where the CPU has them, but on AVX-512 CPUs LLVM prefers 256-bit
-vectors for loops (its tuning for these cores), so the generated and the hand-written kernels run on
-half the lanes the peak assumes; ``--wide-vectors`` compiles everything with 512-bit vectors
-(``NUMBA_CPU_FEATURES`` with ``-prefer-256-bit``) to show what the layout reaches there. The peak
-is measured between the iterate runs, the machine being shared.
+The peak counts 512-bit FMAs where the CPU has them. LLVM's own tuning for AVX-512 cores prefers
+256-bit vectors in loops; dynverify's kernels ask for 512-bit ones there
+(:mod:`numerics.vector_width`), and the hand-written kernels here are compiled the same way, so
+both sides run on the same lanes. ``DYNVERIFY_WIDE_VECTORS=0`` compares both at LLVM's own width.
+The peak is measured between the iterate runs, the machine being shared.
 
 ``python benchmarks/bench_kernels.py --quick`` for a look in seconds; ``--json`` prints
 ``{"jobs": {JOB: {"generated": M/s, "best": M/s, "ratio": generated/best, ...}},
@@ -45,7 +48,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -54,13 +56,15 @@ import numba
 import numpy as np
 import sympy as sp
 from llvmlite import ir
-from numba import njit, prange, types
+from numba import prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from numerics import classify_points, compile_map, lyapunov, orbit_diagram
+from numerics.codegen import default_chunk
+from numerics.vector_width import njit, wide_vectors
 from theory import SymbolicMap, gd_map
 
 HORIZON = 1e6
@@ -385,19 +389,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--repeat", type=int, default=REPEAT,
                     help="runs of each side, interleaved; the fastest counts")
     ap.add_argument("--json", action="store_true")
-    ap.add_argument("--wide-vectors", action="store_true",
-                    help="let LLVM use 512-bit vectors on an AVX-512 CPU (by default it prefers "
-                         "256-bit ones there): reruns this script with NUMBA_CPU_FEATURES set to "
-                         "the host's features plus -prefer-256-bit (the kernels are compiled "
-                         "anew, cached apart)")
     args = ap.parse_args(argv)
-    if args.wide_vectors and "-prefer-256-bit" not in os.environ.get("NUMBA_CPU_FEATURES", ""):
-        import llvmlite.binding as llvm
-
-        features = llvm.get_host_cpu_features().flatten()
-        os.environ["NUMBA_CPU_FEATURES"] = features + ",-prefer-256-bit"
-        os.execv(sys.executable, [sys.executable, __file__,
-                                  *(sys.argv[1:] if argv is None else argv)])
     reps = max(1, args.repeat)
     if args.quick:
         args.orbits, args.steps = 131_072, 200
@@ -422,9 +414,18 @@ def main(argv=None) -> dict:
     # the FMA peak is measured between the runs (the machine is shared and its capacity varies
     # by 2x from minute to minute: a peak taken at another time would skew the fraction)
     burners = fma_burners()
-    t_gen = t_best = np.inf
+    # the generated kernel alone, on arrays prepared as CompiledMap.iterate prepares them: the
+    # API's own per-call work (checking the starts, allocating and first touching the outputs)
+    # is the difference
+    chunk = default_chunk(3 * two.dim + 1 + 2, n)
+    kern = two.kernel("iterate", n, n * steps, chunk)
+    P1, out1, ds1, R0 = mu.reshape(1, n).copy(), np.empty((n, 2)), np.empty(n, np.int64), \
+        np.empty((n, 0, 2))
+    t_gen = t_best = t_kernel = np.inf
     peak = 0.0
     for _ in range(reps):
+        t_kernel = min(t_kernel, _best(
+            lambda: kern(X0, P1, steps, HORIZON, chunk, R0, steps, out1, ds1), 1))
         t_gen = min(t_gen, _best(lambda: two.iterate(X0, {"mu": mu}, steps), 1))
         t_best = min(t_best, _best(
             lambda: best_iterate(A0.copy(), B0.copy(), mu, steps, HORIZON, dstep), 1))
@@ -513,9 +514,10 @@ def main(argv=None) -> dict:
         "jobs": jobs,
         "iterate_fma_fraction": jobs["iterate"]["generated"] * 1e6 / (peak / OPS_PER_STEP),
         "iterate_best_fma_fraction": jobs["iterate"]["best"] * 1e6 / (peak / OPS_PER_STEP),
+        "iterate_kernel_fma_fraction": n * steps / t_kernel / (peak / OPS_PER_STEP),
         "fma_limit": peak / OPS_PER_STEP / 1e6,
         "threads": numba.get_num_threads(),
-        "wide_vectors": "-prefer-256-bit" in os.environ.get("NUMBA_CPU_FEATURES", ""),
+        "wide_vectors": wide_vectors(),
         "sizes": {k: getattr(args, k) for k in ("orbits", "steps", "diagram_values",
                                                  "lyapunov_values", "lyapunov_steps",
                                                  "basin_side", "basin_steps")},
@@ -530,8 +532,10 @@ def main(argv=None) -> dict:
             print(f"{name:>18s} {j['generated']:10.1f} {j['best']:10.1f} {j['ratio']:6.2f}   "
                   f"{extra}")
         print(f"iterate at {res['iterate_fma_fraction']:.2f} of the FMA limit "
-              f"({res['fma_limit']:.0f} M steps/s), the best at "
-              f"{res['iterate_best_fma_fraction']:.2f}; {res['threads']} threads")
+              f"({res['fma_limit']:.0f} M steps/s; its kernel alone "
+              f"{res['iterate_kernel_fma_fraction']:.2f}), the best at "
+              f"{res['iterate_best_fma_fraction']:.2f}; {res['threads']} threads, "
+              f"{'512' if res['wide_vectors'] else 'LLVM-chosen'}-bit vectors")
     return res
 
 

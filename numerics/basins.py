@@ -20,10 +20,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from numerics.codegen import DEFAULT_CHUNK, DEFAULT_HORIZON, CompiledMap, compile_map
 from numerics.numba_cache import guard
+from numerics.vector_width import njit
 
 guard(__file__)  # Numba's cache of these kernels under the kernel cache, checked
 

@@ -18,9 +18,9 @@ DeltaProduct applies ``n_h`` steps per token (arrays ``k, v, beta`` with an extr
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from numerics.numba_cache import guard
+from numerics.vector_width import njit
 
 guard(__file__)  # Numba's cache of these kernels under the kernel cache, checked
 

@@ -14,7 +14,7 @@ Examples
 --------
 >>> from pathlib import Path
 >>> import numerics.basins as basins
->>> cache_dir_for(basins.__file__).parent.name
+>>> cache_dir_for(basins.__file__).parent.parent.name
 'numba'
 """
 
@@ -45,9 +45,14 @@ def _kernel_cache_root() -> Path:
 
 
 def cache_dir_for(py_file: str | os.PathLike) -> Path:
-    """The directory of Numba's cache files for the kernels defined in ``py_file``."""
+    """The directory of Numba's cache files for the kernels defined in ``py_file``: one per vector
+    width (:mod:`numerics.vector_width`), since Numba keys its cache on the source file alone."""
+    from numerics.vector_width import wide_vectors
+
     path = os.path.abspath(py_file)
-    return _kernel_cache_root() / "numba" / caching._CacheLocator.get_suitable_cache_subpath(path)
+    width = "wide" if wide_vectors() else "narrow"
+    return (_kernel_cache_root() / "numba" / width
+            / caching._CacheLocator.get_suitable_cache_subpath(path))
 
 
 class _KernelCacheLocator(caching._SourceFileBackedLocatorMixin, caching._CacheLocator):

@@ -48,6 +48,7 @@ import numpy as np
 
 from numerics import scan_kernels
 from numerics.codegen import default_cache_dir, load_cached_module
+from numerics.vector_width import wide_vectors
 
 __all__ = [
     "BLOCK",
@@ -402,7 +403,9 @@ def _kernels(D: int, DH: int):
                           template, flags=re.MULTILINE)
     if count != 7:
         raise RuntimeError(f"numerics/scan_kernels.py: {count} '# replaced per shape' lines, not 7")
-    key = hashlib.sha256((text + numba.__version__).encode()).hexdigest()[:24]
+    # the vector width is in the key: Numba's cache of the copy holds one width's machine code
+    salt = f"{numba.__version__} wide={wide_vectors()}"
+    key = hashlib.sha256((text + salt).encode()).hexdigest()[:24]
     # sealed like every generated kernel: a truncated copy is rebuilt, never imported
     module = load_cached_module(default_cache_dir() / f"dv_scan_{key}.py",
                                 f"_dynverify_scan_{key}", key, lambda: text)

@@ -9,9 +9,10 @@ the loops over them, each lane's states and inputs stay in registers, and the lo
 the same results.
 """
 import numpy as np
-from numba import njit, prange
+from numba import prange
 
 from numerics.numba_cache import guard
+from numerics.vector_width import njit
 
 guard(__file__)  # Numba's cache of these kernels under the kernel cache, checked
 

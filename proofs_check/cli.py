@@ -837,6 +837,11 @@ def main(argv: list[str] | None = None, *, catalogue=None) -> int:
     2
     """
     os.environ.setdefault("MPLBACKEND", "Agg")  # headless, whatever pyplot a catalogue uses
+    from numerics.vector_width import setting_error  # imports the kernels: they read it silently
+
+    if (problem := setting_error()) is not None:
+        print(f"dynverify: error: {problem}", file=sys.stderr)
+        return 2
     _hypothesis_home()
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv

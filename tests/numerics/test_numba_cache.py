@@ -24,8 +24,9 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-def run(cache: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYNVERIFY_CACHE": str(cache)}
+def run(cache: Path, wide: str = "auto") -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "DYNVERIFY_CACHE": str(cache),
+           "DYNVERIFY_WIDE_VECTORS": wide}
     env.pop("NUMBA_CACHE_DIR", None)
     return subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True,
                           env=env, timeout=300)
@@ -43,6 +44,15 @@ def test_static_kernels_are_cached_under_the_kernel_cache_and_damage_is_rebuilt(
     assert "Numba cache of delta_scan.py" in second.stderr and "recompiling" in second.stderr
     third = run(tmp_path)  # rebuilt: quiet again
     assert third.returncode == 0 and "damaged" not in third.stderr
+
+
+def test_each_vector_width_has_its_own_cache(tmp_path):
+    # Numba keys its cache on the source file alone: one width must not load the other's code
+    for wide in ("1", "0"):
+        done = run(tmp_path, wide)
+        assert done.returncode == 0 and done.stdout.strip() == "True", done.stderr
+    for width in ("wide", "narrow"):
+        assert list((tmp_path / "numba" / width).rglob("delta_scan.*.nbc")), width
 
 
 @pytest.mark.parametrize("content", [b"", b"\x80\x04", b"not a pickle at all"])
