@@ -9,9 +9,10 @@ The closed form (derived and proved in :mod:`theory.models.matrix_factorization`
 is ill-conditioned in float64 at long times: ``P = I + 2 C^T S C`` has condition number about
 ``e^{2 lam_1 t} / (alpha^2 ...)``, which passes ``1/eps = 4.5e15`` once ``2 lam_1 t ~ 36``;
 the naive evaluation then returns garbage (or ``inf``/``nan`` once ``e^{2 lam t}`` overflows at
-``2 lam t ~ 709``). :func:`closed_form` therefore works in the eigenbasis in ``mpmath`` at a
-working precision chosen from the estimated ``log10 cond(P)`` (``method="auto"`` uses float64
-only while that estimate is below ``1e6``), and returns float64. :func:`ode_reference` integrates
+``2 lam t ~ 709``). :func:`closed_form` therefore works in the eigenbasis in arb ball arithmetic
+(python-flint) at a working precision chosen from the estimated ``log10 cond(P)`` and raised
+until the balls are narrow (``method="auto"`` uses float64 only while that estimate is below
+``1e6``), and returns float64. :func:`ode_reference` integrates
 ``U' = (Y - U U^T) U`` with DOP853 at ``rtol = 1e-13`` as an independent check.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import flint
 import mpmath
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -90,8 +92,9 @@ def relative_error(A: np.ndarray, B: np.ndarray) -> float:
 
 
 def closed_form_dps(lam: np.ndarray, C: np.ndarray, t: float) -> int:
-    """Decimal digits for the mpmath evaluation at time ``t``: 30 guard digits plus the estimated
-    ``log10 cond(P)`` (from ``2 max(lam) t``, the size of ``C`` and its smallest singular value).
+    """Decimal digits to start the multiprecision evaluation at, at time ``t``: 30 guard digits plus
+    the estimated ``log10 cond(P)`` (from ``2 max(lam) t``, the size of ``C`` and its smallest
+    singular value).
 
     Examples
     --------
@@ -122,33 +125,58 @@ def _closed_form_naive(lam, Q, C, t):
 
 
 def _closed_form_mp(lam, Q, C, t, dps):
-    """The closed form in the eigenbasis at ``dps`` digits: ``G P^{-1} G^T`` with ``G = E C``,
-    ``P = I + 2 C^T S C`` (symmetric positive definite: Cholesky)."""
+    """The closed form in the eigenbasis in arb ball arithmetic (python-flint), starting at
+    ``dps`` digits: ``G P^{-1} G^T`` with ``G = E C`` and ``P = I + 2 C^T S C`` symmetric positive
+    definite, as ``H^T H`` with ``H = L^{-1} G^T`` (``P = L L^T``, Cholesky: stable over the
+    entries' hundreds of decades). The inputs (float64 lam, C, t) enter exactly; the precision
+    doubles until every entry's ball is narrower than 2^-64 of the largest entry (the float64
+    result is then the correctly rounded one, up to an ulp), at most four times."""
     n, r = C.shape
-    mpf = mpmath.mpf
-    with mpmath.workdps(dps):
-        tt = mpf(float(t))
-        lm = [mpf(float(v)) for v in lam]
-        E = [mpmath.exp(v * tt) for v in lm]
-        S = [mpmath.expm1(2 * v * tt) / (2 * v) if v != 0 else tt for v in lm]
-        Cm = [[mpf(float(C[i, j])) for j in range(r)] for i in range(n)]
-        P = [[mpmath.fsum(Cm[i][a] * S[i] * Cm[i][b] for i in range(n)) * 2 + (a == b)
-              for b in range(r)] for a in range(r)]
-        L = [[mpf(0)] * r for _ in range(r)]
-        for j in range(r):
-            d = P[j][j] - mpmath.fsum(L[j][k] ** 2 for k in range(j))
-            L[j][j] = mpmath.sqrt(d)
-            for i in range(j + 1, r):
-                L[i][j] = (P[i][j] - mpmath.fsum(L[i][k] * L[j][k] for k in range(j))) / L[j][j]
-        # H = L^{-1} G^T (r x n); then Xe = H^T H
-        H = [[mpf(0)] * n for _ in range(r)]
-        for c in range(n):
-            for i in range(r):
-                acc = E[c] * Cm[c][i] - mpmath.fsum(L[i][k] * H[k][c] for k in range(i))
-                H[i][c] = acc / L[i][i]
-        out = np.array([[float(mpmath.fsum(H[k][i] * H[k][j] for k in range(r)))
-                         for j in range(n)] for i in range(n)])
-    return Q @ out @ Q.T
+    saved = flint.ctx.dps
+    try:
+        for attempt in range(5):
+            flint.ctx.dps = dps << attempt
+            out = _closed_form_balls(lam, C, t, n, r)
+            if out is not None:
+                return Q @ out @ Q.T
+        raise ArithmeticError(f"closed form at t = {t}: not resolved at {dps << 4} digits")
+    finally:
+        flint.ctx.dps = saved
+
+
+def _closed_form_balls(lam, C, t, n, r):
+    """One attempt of :func:`_closed_form_mp` at the current arb precision: the (n, n) float64
+    midpoints, or None when a ball is too wide (or a pivot is not positive)."""
+    arb = flint.arb
+    tt = arb(float(t))
+    lm = [arb(float(v)) for v in lam]
+    E = [(v * tt).exp() for v in lm]
+    S = [(2 * v * tt).expm1() / (2 * v) if v != 0 else tt for v in lm]
+    Cm = [[arb(float(C[i, j])) for j in range(r)] for i in range(n)]
+    P = [[2 * sum((Cm[i][a] * S[i] * Cm[i][b] for i in range(n)), arb(0)) + (a == b)
+          for b in range(r)] for a in range(r)]
+    L = [[arb(0)] * r for _ in range(r)]
+    for j in range(r):
+        d = P[j][j] - sum((L[j][k] ** 2 for k in range(j)), arb(0))
+        if not d > 0:
+            return None
+        L[j][j] = d.sqrt()
+        for i in range(j + 1, r):
+            L[i][j] = (P[i][j] - sum((L[i][k] * L[j][k] for k in range(j)), arb(0))) / L[j][j]
+    H = [[arb(0)] * n for _ in range(r)]
+    for c in range(n):
+        for i in range(r):
+            acc = E[c] * Cm[c][i] - sum((L[i][k] * H[k][c] for k in range(i)), arb(0))
+            H[i][c] = acc / L[i][i]
+    X = [[sum((H[k][i] * H[k][j] for k in range(r)), arb(0)) for j in range(n)]
+         for i in range(n)]
+    entries = [e for row in X for e in row]
+    if not all(e.is_finite() for e in entries):
+        return None
+    big = max(abs(arb(e.mid())) for e in entries)
+    if not all(arb(e.rad()) <= big * arb(2) ** -64 for e in entries):
+        return None
+    return np.array([[float(e.mid()) for e in row] for row in X])
 
 
 def closed_form(Y, U0, t, *, method: str = "auto", dps: int | None = None) -> np.ndarray:
@@ -161,14 +189,15 @@ def closed_form(Y, U0, t, *, method: str = "auto", dps: int | None = None) -> np
     U0 : ``(n, r)`` initial factor.
     t : time ``>= 0`` (scalar) or a 1-D array of times (then the result is ``(len(t), n, n)``).
     method : ``"auto"`` (float64 while ``closed_form_dps`` says the conditioning allows,
-        mpmath beyond), ``"mp"`` (always mpmath) or ``"naive"`` (always float64: fails at long
-        times, kept to show that failure).
-    dps : override the mpmath working precision.
+        multiprecision beyond), ``"mp"`` (always multiprecision: arb balls, the precision raised
+        until they are narrow) or ``"naive"`` (always float64: fails at long times, kept to show
+        that failure).
+    dps : override the starting multiprecision digits.
 
     Examples
     --------
     >>> Y = np.diag([4.0, 2.0, 1.0]); U0 = 1e-4 * np.array([[1.0, 2, 0], [0, 1, 1], [1, 0, 1]])
-    >>> X = closed_form(Y, U0, 30.0)            # e^{2 lam_1 t} = e^{240}: mpmath is used
+    >>> X = closed_form(Y, U0, 30.0)            # e^{2 lam_1 t} = e^{240}: multiprecision
     >>> np.round(np.linalg.eigvalsh(X), 12).tolist()
     [1.0, 2.0, 4.0]
     >>> naive = closed_form(Y, U0, 30.0, method="naive")   # P is singular in float64

@@ -41,6 +41,22 @@ def test_naive_float64_fails_at_long_times_auto_does_not():
     assert nf.relative_error(nf.closed_form(Y, U0, t), Xo) < 1e-9
 
 
+
+def test_multiprecision_raises_its_precision_until_the_balls_are_narrow():
+    # Y = diag(1, 0, -1) at t = 1469: the entries span 10^-1278 .. 1 and cond(P) ~ 10^1276; the
+    # estimate asks 1310 digits. Started far too low, the evaluation must climb to the same floats
+    # or refuse; never return what a too-wide ball says.
+    rng = np.random.default_rng(0)
+    Y, U0, t = np.diag([1.0, 0.0, -1.0]), 0.1 * rng.standard_normal((3, 3)), 1469.0
+    right = nf.closed_form(Y, U0, t)
+    assert np.isfinite(right).all() and abs(right[0, 0] - 1.0) < 1e-12
+    lam, Q = nf._eig_desc(Y)
+    C = Q.T @ U0
+    need = nf.closed_form_dps(lam, C, t)
+    assert np.array_equal(nf._closed_form_mp(lam, Q, C, t, need // 3), right)  # two doublings
+    with pytest.raises(ArithmeticError, match="not resolved"):
+        nf._closed_form_mp(lam, Q, C, t, need // 40)  # 16x is still too few digits
+
 def test_mutated_closed_form_is_far_from_ode():
     # factor 2 dropped from the integral term: evaluate the mutation symbolically at a point
     lam = [sp.Rational(2), sp.Rational(1, 2)]
