@@ -129,10 +129,12 @@ def _closed_form_mp(lam, Q, C, t, dps):
     ``dps`` digits: ``G P^{-1} G^T`` with ``G = E C`` and ``P = I + 2 C^T S C`` symmetric positive
     definite, as ``H^T H`` with ``H = L^{-1} G^T`` (``P = L L^T``, Cholesky: stable over the
     entries' hundreds of decades). The inputs (float64 lam, C, t) enter exactly; the precision
-    doubles until every entry's ball is narrower than 2^-64 of the largest entry (the float64
-    result is then the correctly rounded one, up to an ulp), at most four times."""
+    doubles until every entry's ball is narrower than 2^-64 of the largest entry, at most four
+    times: every entry is then exact to about an ulp of the largest one (tiny entries are exact
+    in that absolute sense only, which is what the eigenvalues and losses computed from X need).
+    Like mpmath's, flint's working precision is one per process: not for concurrent threads."""
     n, r = C.shape
-    saved = flint.ctx.dps
+    saved = flint.ctx.prec  # bits: a round trip through dps would not restore them exactly
     try:
         for attempt in range(5):
             flint.ctx.dps = dps << attempt
@@ -141,7 +143,7 @@ def _closed_form_mp(lam, Q, C, t, dps):
                 return Q @ out @ Q.T
         raise ArithmeticError(f"closed form at t = {t}: not resolved at {dps << 4} digits")
     finally:
-        flint.ctx.dps = saved
+        flint.ctx.prec = saved
 
 
 def _closed_form_balls(lam, C, t, n, r):

@@ -6,7 +6,7 @@ loops over orbits are pure arithmetic, and measured 1.1-1.3x faster with 512-bit
 (``benchmarks/bench_kernels.py``). Numba can only change this for the whole process
 (``NUMBA_CPU_FEATURES``), which would change the machine code of the user's own jitted functions
 too. :func:`njit` here instead marks the LLVM functions of one kernel with the function attribute
-``"prefer-vector-width"="512"`` while that kernel compiles, and nothing else.
+``"prefer-vector-width"="512"`` while that kernel compiles (see :func:`njit` for what else).
 
 The width changes speed only: without fastmath, LLVM may not reorder or fuse floating-point
 operations, and no vector math library is involved (``exp``/``log`` stay calls to the scalar C
@@ -109,17 +109,22 @@ def warn_if_invalid() -> None:
 
 @functools.cache
 def _install_marker() -> bool:
-    """Make Numba's CPU code library mark each function it receives with :data:`_ATTRIBUTE` while
-    :func:`njit`'s kernels compile (every function of such a compilation passes through
-    ``add_ir_module``, the loops that parallel=True moves into functions of their own too).
-    False, and nothing changed, where this Numba or llvmlite lacks the pieces."""
+    """Make Numba's CPU code library mark each function it receives with :data:`_ATTRIBUTE`
+    while one of :func:`njit`'s kernels compiles (every function of such a compilation passes
+    through ``add_ir_module``, the loops that parallel=True moves into functions of their own
+    too). Any other dispatcher compiling meanwhile (a jitted function the kernel calls for the
+    first time, Numba's own implementations of NumPy functions) compiles unmarked: the flag
+    follows the dispatcher being compiled. False, and nothing changed, where this Numba or
+    llvmlite lacks the pieces."""
     try:
         from llvmlite import ir
         from numba.core.codegen import CPUCodeLibrary
+        from numba.core.dispatcher import Dispatcher
     except ImportError:
         return False
-    original = getattr(CPUCodeLibrary, "add_ir_module", None)
-    if original is None or not hasattr(ir.Module, "functions"):
+    add_original = getattr(CPUCodeLibrary, "add_ir_module", None)
+    compile_original = getattr(Dispatcher, "compile", None)
+    if add_original is None or compile_original is None or not hasattr(ir.Module, "functions"):
         return False
 
     def add_ir_module(self, ir_module):
@@ -128,17 +133,29 @@ def _install_marker() -> bool:
                 if fn.blocks:  # a definition, not a declaration
                     # set.add: llvmlite's own add() accepts only the attributes it knows by name
                     set.add(fn.attributes, _ATTRIBUTE)
-        return original(self, ir_module)
+        return add_original(self, ir_module)
 
-    add_ir_module.__wrapped__ = original
+    def compile(self, sig):
+        before = getattr(_compiling, "wide", False)
+        _compiling.wide = getattr(self, "_dynverify_wide", False)
+        try:
+            return compile_original(self, sig)
+        finally:
+            _compiling.wide = before
+
+    add_ir_module.__wrapped__ = add_original
+    compile.__wrapped__ = compile_original
     CPUCodeLibrary.add_ir_module = add_ir_module
+    Dispatcher.compile = compile
     return True
 
 
 def njit(*, wide: bool | None = None, **options):
     """``numba.njit(**options)`` whose compilations use 512-bit vectors when ``wide`` (default:
-    :func:`wide_vectors`). Functions it compiles along the way (inlined helpers, the outlined
-    loops of ``prange``) are marked too; nothing compiled elsewhere is.
+    :func:`wide_vectors`). The loops that ``prange`` moves into functions of their own are marked
+    too. Other jitted functions are not, even when this one's compilation compiles them first;
+    the exception is Numba's small runtime helpers (reference counting), which then carry the
+    mark wherever they are linked (speed only: they hold no vector loops).
 
     Examples
     --------
@@ -157,18 +174,7 @@ def njit(*, wide: bool | None = None, **options):
     def decorate(fn):
         dispatcher = numba.njit(**options)(fn)
         if wide:
-            plain_compile = dispatcher.compile
-
-            def compile_wide(sig):
-                before = getattr(_compiling, "wide", False)
-                _compiling.wide = True
-                try:
-                    return plain_compile(sig)
-                finally:
-                    _compiling.wide = before
-
-            # Numba compiles a new signature through self.compile (calls and typing alike)
-            dispatcher.compile = compile_wide
+            dispatcher._dynverify_wide = True  # read by the compile wrapper of _install_marker
         return dispatcher
 
     return decorate

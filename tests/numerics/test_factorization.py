@@ -57,6 +57,20 @@ def test_multiprecision_raises_its_precision_until_the_balls_are_narrow():
     with pytest.raises(ArithmeticError, match="not resolved"):
         nf._closed_form_mp(lam, Q, C, t, need // 40)  # 16x is still too few digits
 
+
+def test_multiprecision_leaves_flints_precision_as_it_found_it():
+    # interval evidence sets flint.ctx.prec in bits; a dps round trip turned 128 into 130
+    import flint
+
+    saved = flint.ctx.prec
+    try:
+        for bits in (128, 200):
+            flint.ctx.prec = bits
+            nf.closed_form(np.diag([4.0, 2.0, 1.0]), 1e-4 * np.eye(3), 30.0, method="mp")
+            assert flint.ctx.prec == bits
+    finally:
+        flint.ctx.prec = saved
+
 def test_mutated_closed_form_is_far_from_ode():
     # factor 2 dropped from the integral term: evaluate the mutation symbolically at a point
     lam = [sp.Rational(2), sp.Rational(1, 2)]

@@ -137,3 +137,24 @@ def test_lane_arrays_start_every_row_on_a_cache_line():
             width, offsets, shape = _lane_rows(rows, w)
             assert width % 8 == 0 and w <= width < w + 8 and shape == (rows, width)
             assert not offsets.any(), (rows, w, offsets)
+
+
+@numba.njit
+def _user_square(x, out):  # stands for a user's own jitted function
+    for i in range(x.shape[0]):
+        out[i] = x[i] * x[i] + 1.0
+
+
+def _calls_user(x, out):
+    _user_square(x, out)
+
+
+@needs_avx512
+def test_a_function_compiled_on_the_way_stays_unmarked():
+    # our kernel compiles _user_square first (it calls it); the user's own later calls run that
+    # compiled code, so it must carry no mark (with fastmath a mark would change its results)
+    x, out = np.arange(64.0), np.empty(64)
+    kernel = njit(wide=True)(_calls_user)
+    kernel(x, out)
+    assert registers(asm_of(_user_square))["zmm"] == 0
+    assert np.array_equal(out, x * x + 1.0)
