@@ -29,7 +29,8 @@ Gradients are summed over fixed chunks of prompts and the chunks summed in order
 bitwise identical whatever the number of threads.
 
 Monte-Carlo losses (:func:`mc_loss`) draw prompts in fixed blocks of :data:`BLOCK` prompts, block
-``b`` from ``SeedSequence(seed, spawn_key=(b,))``, and combine per-block sums with ``math.fsum``:
+``b`` from ``SeedSequence(seed, spawn_key=(b,))``, and combine per-block sums exactly rounded
+(:func:`numerics.exact_sum.fsum`, the value of ``math.fsum``):
 the estimate is bitwise identical whatever the ``chunk`` size, and at most ``chunk`` prompts are in
 memory at once.
 """
@@ -48,6 +49,7 @@ import numpy as np
 
 from numerics import scan_kernels
 from numerics.codegen import default_cache_dir, load_cached_module
+from numerics.exact_sum import fsum
 from numerics.vector_width import wide_vectors
 
 __all__ = [
@@ -481,7 +483,7 @@ def loss_grad(prompts, targets, params: S6Params, *, kappa: float = math.log(2.0
     a, cf = gate_factors(X.shape[1] - 1, kappa, discretisation)
     losses, gWB, gWC, gbB, gbC = _loss_grad_raw(X, y, params, a, cf)
     n = X.shape[0]
-    return math.fsum(losses) / n, S6Params(gWB / n, gWC / n, gbB / n, gbC / n)
+    return fsum(losses) / n, S6Params(gWB / n, gWC / n, gbB / n, gbC / n)
 
 
 # -- prompts and Monte-Carlo losses ---------------------------------------------------------------
@@ -570,7 +572,8 @@ def mc_loss(params: S6Params, N: int, n: int, *, kappa: float = math.log(2.0),
     """Monte-Carlo estimate of ``E (yhat - y_q)^2 / 2`` over ``n`` fresh prompts, in chunks.
 
     At most ``chunk`` prompts (rounded up to whole blocks) are in memory at once; per-block sums
-    are combined with ``math.fsum``, so the result is bitwise identical for every ``chunk``.
+    are combined exactly rounded (``math.fsum``'s value), so the result is bitwise identical for
+    every ``chunk``.
 
     Examples
     --------
@@ -603,8 +606,8 @@ def mc_loss(params: S6Params, N: int, n: int, *, kappa: float = math.log(2.0),
         for q in parts:
             m = q[0].shape[0]
             seg = loss[start:start + m]
-            sums.append(math.fsum(seg))
-            sqs.append(math.fsum(seg * seg))
+            sums.append(fsum(seg))
+            sqs.append(fsum(seg * seg))
             start += m
     mean = math.fsum(sums) / n
     var = max(0.0, (math.fsum(sqs) - n * mean * mean) / (n - 1))
@@ -705,7 +708,7 @@ def train(params: S6Params, N: int, *, steps: int, eta: float, batch: int = 4096
         if record:
             history.append(cur)
         ls, gWB, gWC, gbB, gbC = _loss_grad_raw(X, y, cur, a, cf)
-        losses[t] = math.fsum(ls) / batch
+        losses[t] = fsum(ls) / batch
         if not math.isfinite(losses[t]):
             losses[t:] = np.inf
             break
