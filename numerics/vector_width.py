@@ -2,11 +2,12 @@
 
 On AVX-512 CPUs LLVM's tuning prefers 256-bit vectors in loops (older cores slowed their clock
 for 512-bit instructions), so Numba's kernels use half the lanes the FMA units offer; dynverify's
-loops over orbits are pure arithmetic, and measured 1.1-1.3x faster with 512-bit vectors
-(``benchmarks/bench_kernels.py``). Numba can only change this for the whole process
-(``NUMBA_CPU_FEATURES``), which would change the machine code of the user's own jitted functions
-too. :func:`njit` here instead marks the LLVM functions of one kernel with the function attribute
-``"prefer-vector-width"="512"`` while that kernel compiles (see :func:`njit` for what else).
+loops over orbits are pure arithmetic, and measured 1.0-1.3x faster with 512-bit vectors
+(iterate, Lyapunov exponents, basins; ``benchmarks/bench_kernels.py``). Numba can only change
+this for the whole process (``NUMBA_CPU_FEATURES``), which would change the machine code of the
+user's own jitted functions too. :func:`njit` here instead marks the LLVM functions of one kernel
+with the function attribute ``"prefer-vector-width"="512"`` while that kernel compiles (see
+:func:`njit` for what else).
 
 The width changes speed only: without fastmath, LLVM may not reorder or fuse floating-point
 operations, and no vector math library is involved (``exp``/``log`` stay calls to the scalar C
