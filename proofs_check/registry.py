@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from proofs_check.claim import Claim
+from proofs_check.claim import Claim, seed_sympy
 from proofs_check.models import Model
 
 __all__ = ["Catalogue", "RegistryError", "collect_claims", "discover", "load_claims", "load_file"]
@@ -230,6 +230,7 @@ def discover(package: str = PACKAGE, modules: Iterable[ModuleType | str] | None 
         modules = names
     for item in modules:
         name = item if isinstance(item, str) else item.__name__
+        seed_sympy(0)  # a module's derivations do the same work whichever imported before it
         try:
             module = importlib.import_module(item) if isinstance(item, str) else item
             catalogue.add_module(module)
@@ -270,6 +271,7 @@ def load_file(path: str | Path, *, need: str = "claims") -> Catalogue:
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         sys.path.insert(0, str(resolved.parent))  # a claims file may import modules beside it
+        seed_sympy(0)
         try:
             spec.loader.exec_module(module)
         except Exception as exc:

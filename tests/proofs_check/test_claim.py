@@ -193,3 +193,27 @@ def test_origin_goes_into_the_rerun_command():
     r = check(Claim(id="x.bad", statement="...", evidence=[ev.identity(x**2, x)]), seed=4,
               origin="my dir/claims.py")
     assert r.rerun == "dynverify check 'my dir/claims.py' x.bad --seed 4 --budget quick"
+
+
+def test_sympys_own_random_source_is_seeded_per_evidence():
+    # SymPy's factorization draws from sympy.core.random; each evidence must start from the run's
+    # seed, whatever ran before it (else its work, and its time, vary between runs)
+    import sympy.core.random as sympy_random
+
+    draws = []
+
+    class Draws(Evidence):
+        kind = "numeric"
+
+        def run(self, budget, seed):
+            draws.append(sympy_random.rng.random())
+            return EvidenceResult(self.kind, "verified", "drew", sample_size=1)
+
+    claim = Claim(id="x.draws", statement="...", evidence=[Draws(), Draws()])
+    sympy_random.rng.random()  # a draw before the check must not matter
+    check(claim, seed=5)
+    check(claim, seed=5)
+    check(claim, seed=6)
+    sympy_random.seed(5)
+    expected = sympy_random.rng.random()
+    assert draws[:4] == [expected] * 4 and draws[4] != expected
