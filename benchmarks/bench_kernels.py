@@ -63,7 +63,6 @@ from numba.extending import intrinsic
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from numerics import classify_points, compile_map, lyapunov, orbit_diagram
-from numerics.codegen import default_chunk
 from numerics.vector_width import njit, wide_vectors
 from theory import SymbolicMap, gd_map
 
@@ -417,7 +416,7 @@ def main(argv=None) -> dict:
     # the generated kernel alone, on arrays prepared as CompiledMap.iterate prepares them: the
     # API's own per-call work (checking the starts, allocating and first touching the outputs)
     # is the difference
-    chunk = default_chunk(3 * two.dim + 1 + 2, n)
+    chunk = two.iterate_chunk(n)
     kern = two.kernel("iterate", n, n * steps, chunk)
     P1, out1, ds1, R0 = mu.reshape(1, n).copy(), np.empty((n, 2)), np.empty(n, np.int64), \
         np.empty((n, 0, 2))

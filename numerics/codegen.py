@@ -1055,6 +1055,19 @@ class CompiledMap:
         out = np.moveaxis(out, 2, 0).copy()
         return out[0] if single and out.shape[0] == 1 else out
 
+    def iterate_chunk(self, n: int) -> int:
+        """The orbits per parallel task :meth:`iterate` takes for ``n`` orbits with chunk=None.
+
+        Examples
+        --------
+        >>> from theory import gd_map
+        >>> K = compile_map(gd_map("(a*b - 1)**2/2", params="a b", step="mu"))
+        >>> K.iterate_chunk(10**6) == default_chunk(9, 10**6)
+        True
+        """
+        # per orbit in a chunk: two state buffers, the saved state, parameters, counter, flags
+        return default_chunk(3 * self.dim + len(self.param_names) + 2, n)
+
     def iterate(self, x0, params=None, steps: int = 1000, *, horizon: float = DEFAULT_HORIZON,
                 chunk: int | None = DEFAULT_CHUNK, record: int = 0) -> IterateResult:
         """Iterate many orbits at once, each with its own parameters.
@@ -1103,9 +1116,7 @@ class CompiledMap:
         out = np.empty_like(X)
         dstep = np.empty(n, dtype=np.int64)
         R = np.empty((n, record, self.dim))
-        # per orbit in a chunk: two state buffers, the saved state, parameters, counter, flags
-        chunk = (default_chunk(3 * self.dim + len(self.param_names) + 2, n) if chunk is None
-                 else int(chunk))
+        chunk = self.iterate_chunk(n) if chunk is None else int(chunk)
         kernel = self.kernel("iterate", n, n * max(steps, 1), chunk)
         kernel(X, P, steps, kernel_horizon(horizon), chunk, R, steps - record, out, dstep)
         return IterateResult(out, dstep >= 0, dstep, R if record else None, steps)
