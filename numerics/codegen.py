@@ -52,8 +52,10 @@ DEFAULT_CHUNK = None
 #: bounds of the chosen chunk, and the bytes its working arrays may take (about an L1 data cache:
 #: a chunk's lanes then stay in L1 from one step to the next)
 MIN_CHUNK, MAX_CHUNK, CHUNK_BYTES = 64, 1024, 32 * 1024
-#: steps between divergence tests in `iterate` (speed only: results do not depend on it)
-ITERATE_BLOCK = 64
+#: steps between divergence tests in `iterate` (speed only: results do not depend on it). An
+#: orbit replays at most one block, once, when it leaves; 256 measured 7-10% faster than 64 on
+#: 10^6 orbits x 1000 steps, also with half of the orbits diverging
+ITERATE_BLOCK = 256
 #: steps between renormalisations (one log) of the tangent vector in `lyapunov_top`
 LYAPUNOV_BLOCK = 64
 #: a block in which the tangent vector's 1-norm leaves [TINY, HUGE] is redone with a
@@ -953,12 +955,15 @@ class CompiledMap:
         if arr.ndim != 2 or arr.shape[1] != self.dim:
             raise ValueError(f"{what}: shape {arr.shape} is not ({self.dim},) or "
                              f"(n, {self.dim})")
-        if not np.all(np.isfinite(arr)):
+        if not all_finite(arr):
             raise ValueError(f"{what}: non-finite start values")
         return np.ascontiguousarray(arr)
 
     def param_matrix(self, params, n: int | None = None) -> tuple[np.ndarray, int]:
         """(npar, n) parameter array from a dict ``name -> scalar or (n,) array``.
+
+        The kernels only read it: for a map with one parameter given as a contiguous float64
+        array, it is a view of that array (no copy of a large sweep's parameters per call).
 
         Examples
         --------
@@ -981,7 +986,7 @@ class CompiledMap:
             if v.ndim > 1:
                 raise ValueError(f"params: {k} must be a scalar or a 1-D array, got shape "
                                  f"{v.shape}")
-            if not np.all(np.isfinite(v)):
+            if not all_finite(v):
                 raise ValueError(f"params: {k} has non-finite values")
         if n is not None:
             sizes.add(n)
@@ -989,6 +994,10 @@ class CompiledMap:
         if len(sizes) > 1:
             raise ValueError(f"params: lengths {sorted(sizes)} do not broadcast together")
         m = sizes.pop() if sizes else 1
+        if len(self.param_names) == 1:
+            only = values[self.param_names[0]]
+            if only.size == m and only.flags.c_contiguous:
+                return only.reshape(1, m), m
         P = np.empty((len(self.param_names), m))
         for j, name in enumerate(self.param_names):
             P[j] = values[name]
@@ -1123,6 +1132,23 @@ class CompiledMap:
 
 
 _LOADED: dict[tuple[str, str], object] = {}
+
+
+def all_finite(arr: np.ndarray) -> bool:
+    """Whether every entry of a float array is finite, in one pass and without a temporary the
+    size of ``arr``: a non-finite entry makes the sum non-finite (inf - inf is nan), so only a sum
+    that overflows needs the entry-by-entry test.
+
+    Examples
+    --------
+    >>> all_finite(np.array([1.0, 2.0])), all_finite(np.array([1.0, np.nan]))
+    (True, False)
+    >>> all_finite(np.array([1e308, 1e308])), all_finite(np.array([np.inf, -np.inf]))
+    (True, False)
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(arr, axis=None)
+    return bool(np.isfinite(total)) or bool(np.isfinite(arr).all())
 
 
 def kernel_horizon(horizon: float) -> float:

@@ -10,9 +10,12 @@ import numba
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 from numerics import compile_map
-from numerics.codegen import ITERATE_BLOCK, IterateResult
+from numerics.codegen import ITERATE_BLOCK, IterateResult, all_finite
 from theory import SymbolicMap
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,6 +138,44 @@ def test_inputs_are_not_modified(cubic):
     a0 = np.array([0.3, 5.0, -0.2])
     cubic.iterate(a0, {"mu": 0.5}, steps=10)
     assert a0.tolist() == [0.3, 5.0, -0.2]
+
+
+def test_a_single_parameter_array_is_read_in_place_and_left_untouched(two_factor):
+    """One contiguous float64 parameter array goes to the kernels as a view (no copy of a
+    sweep's parameters per call); the kernels only read it, and every other form is copied."""
+    rng = np.random.default_rng(5)
+    x0 = rng.uniform(-2.0, 2.0, (3000, 2))
+    mu = rng.uniform(0.05, 1.9, 3000)
+    kept = mu.copy()
+    P, m = two_factor.param_matrix({"mu": mu}, 3000)
+    assert m == 3000 and P.shape == (1, 3000) and np.shares_memory(P, mu)
+    run = two_factor.iterate(x0, {"mu": mu}, steps=300, record=4)
+    assert mu.tobytes() == kept.tobytes()
+    assert 0 < run.diverged.mean() < 1
+    # a strided parameter array and a list are copied, and give the same floats
+    wide = np.empty(6000)
+    wide[::2] = mu
+    assert not np.shares_memory(two_factor.param_matrix({"mu": wide[::2]}, 3000)[0], wide)
+    for form in (wide[::2], mu.tolist()):
+        other = two_factor.iterate(x0, {"mu": form}, steps=300, record=4)
+        assert other.final.tobytes() == run.final.tobytes()
+        assert other.trajectory.tobytes() == run.trajectory.tobytes()
+        assert np.array_equal(other.diverge_step, run.diverge_step)
+
+
+@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=0, max_dims=3, max_side=6),
+                  elements=st.floats(allow_nan=True, allow_infinity=True)))
+@settings(max_examples=300, deadline=None)
+def test_all_finite_agrees_with_the_entrywise_test(arr):
+    assert all_finite(arr) == bool(np.isfinite(arr).all())
+
+
+def test_all_finite_when_the_sum_overflows_or_cancels():
+    big = np.full(4, np.finfo(np.float64).max)
+    assert all_finite(big) and all_finite(np.concatenate([big, -big]))   # the sum overflows
+    assert not all_finite(np.array([np.inf, -np.inf]))                    # the sum is nan
+    assert not all_finite(np.concatenate([big, [np.nan]]))
+    assert all_finite(np.empty(0))
 
 
 def test_zero_steps_and_maps_without_parameters(square):
