@@ -57,13 +57,14 @@ def _unrolled_state(what: str = "B_i") -> ev.Induction:
                         description=f"unrolled recurrence h_N = sum_i c a^(N-i) y_i {what}")
 
 
-def _unrolled_weights(g) -> ev.Induction:
+def _unrolled_weights(g, factor=None) -> ev.Induction:
     """Induction on N for the claimed gate weight ``g(i, N)``: after N tokens the state is
-    ``h_N = sum_{i <= N} w(i, N) y_i B_i`` with ``w = g/a`` (the query token multiplies by
-    ``a``): ``w(1, 1) = c`` (``h_1 = c y_1 B_1``) and, from ``h_{N+1} = a h_N + c y_{N+1}
-    B_{N+1}``, ``w(i, N+1) = a w(i, N)`` (i <= N) and ``w(N+1, N+1) = c``."""
+    ``h_N = sum_{i <= N} w(i, N) y_i B_i`` with ``w = g/factor`` (by default ``factor = a``: the
+    query token multiplies by ``a``): ``w(1, 1) = c`` (``h_1 = c y_1 B_1``) and, from ``h_{N+1}
+    = a h_N + c y_{N+1} B_{N+1}``, ``w(i, N+1) = a w(i, N)`` (i <= N) and ``w(N+1, N+1) = c``."""
     a, N, i = mi.a, mi.n, _I
-    w = g / a
+    factor = a if factor is None else factor
+    w = g / factor
     base = ev.identity(w.xreplace({i: 1, N: 1}), _C,
                        description="N = 1: h_1 = c y_1 B_1, i.e. w(1, 1) = c")
     step = ev.identity(w.xreplace({N: N + 1}), a * w,
@@ -73,7 +74,7 @@ def _unrolled_weights(g) -> ev.Induction:
                          description="the newest token enters with w(N+1, N+1) = c")
     return ev.induction(base, ev.argument([step, newest], "step N -> N + 1"), var="N",
                         start=1, description="unrolled recurrence with the claimed weights "
-                                             "g_i = a w(i, N)")
+                                             f"g_i = {sp.sstr(factor)} w(i, N)")
 
 
 def _query_step():
@@ -248,7 +249,7 @@ def _preconditioned_steps(c):
     tokens)."""
     uk, xk, y, rest, g = sp.symbols("u_k x_ik y_i rest g_i", real=True)  # u.x_i = u_k x_ik + rest
     return [
-        _unrolled_weights(c["g_i"]),
+        _unrolled_weights(c["g_i"], c["factor"]),  # the claimed factor: factor w(i, N) = g_i
         _query_step(),
         ev.identity(-sp.diff(g * (y - uk * xk - rest) ** 2 / 2, uk).subs({uk: 0, rest: 0}),
                     g * y * xk, description="-d/du_k g_i (y_i - u.x_i)^2/2 at u = 0 is "

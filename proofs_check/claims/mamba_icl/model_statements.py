@@ -99,9 +99,10 @@ CLAIMS: list[Claim] = [
         "on c, which gets no gradient",
         lambda c: [
             declare.every_size(_b_c_unused_general, c,
-                        "C_{N+1}^T h = (x_q^T Q^T + z c^T + b_C^T) h, z = 0"),
-            _identity(lambda: _b_c_unused(c), "d/dc of the literal recurrence (d = d_h = N = 2)")],
-        "the c-part of the prediction is z c^T h_{N+1} with z = 0", forall=declare.SIZES),
+                        "C_{N+1}^T h = (x_q^T Q^T + z c^T + b_C^T) h, z = 0")],
+        "the c-part of the prediction is z c^T h_{N+1} with z = 0", forall=declare.SIZES,
+        cross_check=(_b_c_unused, "d/dc of the literal recurrence (d = d_h = N = 2)",
+                     {"d": 2, "d_h": 2, "N": 2})),
     declare.computed(
         "mamba.setup.step", "1-2", {"limit": mi.kappa},
         "The per-token step 1 - a = 1 - exp(-kappa/N) satisfies N (1 - a) -> kappa as N -> oo "
@@ -169,11 +170,11 @@ CLAIMS: list[Claim] = [
         "mamba.forward.preconditioned_step", "2", {"factor": mi.a, "g_i": G_I},
         "For every N: a w_N = Gamma (-grad_w 1/2 sum g_i (y_i - w^T x_i)^2 at w = 0): one "
         "preconditioned GD step from 0 on the gate-weighted least squares",
-        lambda c: [
-            *_preconditioned_steps(c),
-            _identity(lambda: _b_preconditioned(c), "exact (d = d_h = 2, N = 3), ZOH and Euler")],
+        _preconditioned_steps,
         "readout unrolled by induction on N (B_i = Gamma x_i); gradient per token and coordinate",
-        forall=declare.EVERY_N),
+        forall=declare.EVERY_N,
+        cross_check=(_b_preconditioned, "exact (d = d_h = 2, N = 3), ZOH and Euler",
+                     {"d": 2, "d_h": 2, "N": 3})),
     # --------------------------------------------------------------------------- section 3
     declare.argued(
         "mamba.loss.gate_sums", "3", _gate_sum_claims(),

@@ -1,6 +1,7 @@
 """The mamba-icl catalogue's claims: structure, registry, verdicts and the scope of each proof."""
 
 import math
+from dataclasses import replace
 
 import pytest
 import sympy as sp
@@ -72,6 +73,39 @@ PREVIOUSLY_PROVED = [
 def test_general_claims_are_proved_as_stated(claim_id):
     r = check(BY_ID[claim_id], "quick", 0)
     assert r.status == "proved" and r.scope == "as stated", (r.status, r.scope, r.message)
+
+
+# claims proved by a general argument that also carry an explicit-size identity: the identity is
+# its own evidence, marked at its sizes; inside the argument it would be listed as a step of the
+# general proof and its sizes would read as covered
+CROSS_CHECKED = [
+    "mamba.setup.c_unused", "mamba.forward.readout", "mamba.forward.online_gd",
+    "mamba.forward.surrogate_vs_lms", "mamba.forward.preconditioned_step",
+    "mamba.loss.nuisance_invariant", "mamba.loss.gradients", "mamba.loss.reduced_map",
+    "mamba.loss.normalisation", "mamba.loss.balanced_slice", "mamba.solution.saddle",
+    "mamba.solution.zero_modes", "mamba.rate.logistic", "mamba.rate.unbalanced_multipliers",
+    "mamba.rate.threshold_v", "mamba.rate.threshold_bB", "mamba.rate.threshold_bC"]
+
+
+@pytest.mark.parametrize("claim_id", CROSS_CHECKED)
+def test_explicit_size_checks_are_their_own_evidence(claim_id):
+    from proofs_check.evidence.certificates import _instance_names
+
+    r = check(BY_ID[claim_id], "quick", 0)
+    general, *checks = r.evidence
+    assert general.status == "proved" and general.scope == "as stated"
+    assert not _instance_names(general.certificate)
+    assert checks and all(e.status == "verified" and e.scope.startswith("exact at")
+                          for e in checks), [(e.status, e.scope) for e in checks]
+
+
+def test_the_general_argument_reads_the_claimed_factor():
+    # a w_N: the induction itself must refute another factor, not only the N = 3 cross-check
+    # (proved by one evidence and refuted by the other would be an error, not a refutation)
+    c = BY_ID["mamba.forward.preconditioned_step"]
+    r = check(replace(c, claimed={**c.claimed, "factor": mi.a**2}, evidence=()), "quick", 0)
+    assert r.status == "refuted"
+    assert [e.status for e in r.evidence] == ["refuted", "refuted"]
 
 
 @pytest.mark.parametrize("claim_id, forall", [
