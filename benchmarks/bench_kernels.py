@@ -418,7 +418,7 @@ def main(argv=None) -> dict:
     # is the difference
     chunk = two.iterate_chunk(n)
     kern = two.kernel("iterate", n, n * steps, chunk)
-    P1, out1, ds1, R0 = mu.reshape(1, n).copy(), np.empty((n, 2)), np.empty(n, np.int64), \
+    P1, out1, ds1, R0 = mu.reshape(1, n), np.empty((n, 2)), np.empty(n, np.int64), \
         np.empty((n, 0, 2))
     t_gen = t_best = t_kernel = np.inf
     peak = 0.0

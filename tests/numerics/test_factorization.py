@@ -41,7 +41,6 @@ def test_naive_float64_fails_at_long_times_auto_does_not():
     assert nf.relative_error(nf.closed_form(Y, U0, t), Xo) < 1e-9
 
 
-
 def test_multiprecision_raises_its_precision_until_the_balls_are_narrow():
     # Y = diag(1, 0, -1) at t = 1469: the entries span 10^-1278 .. 1 and cond(P) ~ 10^1276; the
     # estimate asks 1310 digits. Started far too low, the evaluation must climb to the same floats
@@ -70,6 +69,7 @@ def test_multiprecision_leaves_flints_precision_as_it_found_it():
             assert flint.ctx.prec == bits
     finally:
         flint.ctx.prec = saved
+
 
 def test_mutated_closed_form_is_far_from_ode():
     # factor 2 dropped from the integral term: evaluate the mutation symbolically at a point

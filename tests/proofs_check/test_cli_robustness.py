@@ -77,7 +77,6 @@ def test_hostile_input_gets_one_line_and_its_exit_code(argv, code, fragment, tmp
     assert not (tmp_path / "s").exists()  # nothing half-written
 
 
-
 def test_an_invalid_vector_width_setting_is_refused_in_one_line(monkeypatch, capsys):
     monkeypatch.setenv("DYNVERIFY_WIDE_VECTORS", "fast")
     assert main(["check", "--list"]) == 2
